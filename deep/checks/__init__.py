@@ -1,0 +1,1 @@
+"""deep checks: modules here register checks with @maml_landscape.registry.check."""

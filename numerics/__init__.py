@@ -1,0 +1,1 @@
+"""Numerical routes (NumPy): task environments, Monte Carlo, SGD, small networks."""

@@ -1,0 +1,1 @@
+"""theory checks: modules here register checks with @maml_landscape.registry.check."""
