@@ -1,0 +1,1 @@
+"""The paper's formulas as printed (typos included): data under test, one module per part of the paper."""
