@@ -1,0 +1,192 @@
+"""The ``maml-landscape`` command: verify the paper's claims and read the ledger.
+
+Exit codes: 0 the run completed (whatever the verdicts); 1 ``--fail-on fails`` found a
+failing claim; 2 bad arguments or unusable input; 3 a check crashed (a bug: its claim
+is recorded as "not checked" with the traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from maml_landscape import __version__
+from maml_landscape.claims import CLAIM_IDS, CLAIMS, get_claim
+from maml_landscape.context import PROFILES, CheckContext
+from maml_landscape.progress import format_seconds
+from maml_landscape.provenance import provenance
+from maml_landscape.report.markdown import VERDICT_BADGE, claim_section
+from maml_landscape.report.write import ReportError, load_ledger, merge, update_readme, write_reports
+from maml_landscape.runner import run_claims
+
+DEFAULT_OUT = Path("reports")
+DEFAULT_SEED = 20240601
+
+
+class UsageError(Exception):
+    """Bad input: printed as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one clear line instead of usage + message
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _claim_id(text: str) -> str:
+    if text not in CLAIM_IDS:
+        close = [i for i in CLAIM_IDS if i.lower() == text.lower() or text.upper() in i]
+        hint = f"; did you mean {', '.join(close)}?" if close else "; 'maml-landscape list' shows all IDs"
+        raise argparse.ArgumentTypeError(f"unknown claim ID {text!r}{hint}")
+    return text
+
+
+def _writable_dir(path: Path) -> Path:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=path, prefix=".probe-")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as error:
+        raise UsageError(f"cannot write reports to {path}: {error.strerror or error}; choose another --out") from None
+    return path
+
+
+def _verify(args: argparse.Namespace) -> int:
+    out = _writable_dir(args.out)
+    ctx = CheckContext(profile=args.profile, seed=args.seed, out_dir=out)
+    previous = load_ledger(out) if args.claim else None
+    start = time.monotonic()
+    records, crashed = run_claims(args.claim, ctx, show_progress=not args.no_progress)
+    ledger = merge(previous, records, provenance(args.profile, args.seed))
+    paths = write_reports(ledger, out)
+    if args.readme:
+        update_readme(args.readme, ledger)
+        paths.append(args.readme)
+    counts: dict[str, int] = {}
+    for record in records:
+        counts[record["verdict"]] = counts.get(record["verdict"], 0) + 1
+    print(
+        f"verified {len(records)} claim(s) in {format_seconds(time.monotonic() - start)}: "
+        + ", ".join(f"{n} {v}" for v, n in counts.items())
+    )
+    print("wrote " + ", ".join(str(p) for p in paths))
+    if crashed:
+        print(f"error: the checks of {', '.join(crashed)} crashed (recorded as 'not checked'; see the report)", file=sys.stderr)
+        return 3
+    if args.fail_on == "fails" and counts.get("fails"):
+        failing = [r["id"] for r in records if r["verdict"] == "fails"]
+        print(f"--fail-on fails: {', '.join(failing)} fail", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    ledger = load_ledger(args.out)
+    stored = {c["id"]: c["verdict"] for c in ledger["claims"]} if ledger else {}
+    width = max(len(i) for i in CLAIM_IDS)
+    for claim in CLAIMS:
+        verdict = stored.get(claim.id, "not run")
+        print(f"{claim.id:<{width}}  {verdict:<23}  {claim.title}")
+    if not ledger:
+        print(f"(no ledger in {args.out}; run 'maml-landscape verify' to compute the verdicts)", file=sys.stderr)
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    ledger = load_ledger(args.out)
+    stored = {c["id"]: c for c in ledger["claims"]} if ledger else {}
+    record = stored.get(args.claim_id)
+    if record is None or args.run:
+        if record is None:
+            print(f"no stored result for {args.claim_id} in {args.out}; running its checks (profile {args.profile})", file=sys.stderr)
+        ctx = CheckContext(profile=args.profile, seed=args.seed, out_dir=_writable_dir(args.out))
+        records, _ = run_claims([args.claim_id], ctx, show_progress=False)
+        record = records[0]
+    print(claim_section(record))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="maml-landscape",
+        description=(
+            "Verify the claims of 'How does the task landscape affect MAML performance?'. "
+            "Each claim (IDs as in the paper's CLAIMS.md, e.g. D.LEMMA2, S32.COR2) is re-derived "
+            "symbolically and/or measured numerically, compared with the printed statement, and "
+            "given a verdict: holds, holds after correction, approximate, fails, or not checked."
+        ),
+        epilog="Examples: maml-landscape verify | maml-landscape verify --claim S32.COR2 | maml-landscape show D.LEMMA2",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    verify = sub.add_parser(
+        "verify",
+        help="run the checks and write reports/claims.{md,json} and reports/report.tex",
+        description="Run the checks of all claims (or those given with --claim) and write the ledger: "
+        "claims.md (summary table + a section per claim), claims.json (machine-readable, with "
+        "provenance) and report.tex (compiles with pdflatex). Files are replaced atomically. "
+        "With --claim, the other claims of an existing claims.json in --out are kept.",
+    )
+    verify.add_argument("--claim", action="append", type=_claim_id, metavar="ID", help="check only this claim (repeatable)")
+    verify.add_argument("--profile", choices=PROFILES, default="quick",
+                        help="quick: CI-sized samples, minutes for all claims (default); paper: the paper's protocol sizes")
+    verify.add_argument("--out", type=Path, default=DEFAULT_OUT, help="report folder (default: %(default)s)")
+    verify.add_argument("--seed", type=int, default=DEFAULT_SEED, help="base seed for every random draw (default: %(default)s)")
+    verify.add_argument("--fail-on", choices=("never", "fails"), default="never",
+                        help="exit 1 when a claim's verdict is 'fails' (default: never; verdicts are results, not errors)")
+    verify.add_argument("--readme", type=Path, metavar="PATH",
+                        help="also rewrite the ledger summary between the markers of this README")
+    verify.add_argument("--no-progress", action="store_true", help="no progress display on stderr")
+    verify.set_defaults(handler=_verify)
+
+    listing = sub.add_parser("list", help="list every claim ID with its title and stored verdict",
+                             description="List all claims with the verdict stored in --out/claims.json.")
+    listing.add_argument("--out", type=Path, default=DEFAULT_OUT, help="report folder to read (default: %(default)s)")
+    listing.set_defaults(handler=_list)
+
+    show = sub.add_parser("show", help="print one claim's statement and evidence",
+                          description="Print one claim as printed, its verdict and its evidence (Markdown). "
+                          "Uses the stored result in --out/claims.json, or runs the claim's checks when there is none.")
+    show.add_argument("claim_id", type=_claim_id, metavar="ID")
+    show.add_argument("--out", type=Path, default=DEFAULT_OUT, help="report folder (default: %(default)s)")
+    show.add_argument("--run", action="store_true", help="run the checks even if a stored result exists")
+    show.add_argument("--profile", choices=PROFILES, default="quick", help="profile when running (default: %(default)s)")
+    show.add_argument("--seed", type=int, default=DEFAULT_SEED, help="base seed when running (default: %(default)s)")
+    show.set_defaults(handler=_show)
+
+    _add_deep(sub)
+    return parser
+
+
+def _add_deep(sub: argparse._SubParsersAction) -> None:
+    """``maml-landscape deep ...``: the CNN experiments (needs the [deep] extra for running)."""
+    try:
+        from maml_landscape.deep.cli import add_subcommands
+    except ImportError:
+        return
+    add_subcommands(sub)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if not getattr(args, "handler", None):
+            parser.print_help()
+            return 2
+        return args.handler(args)
+    except (UsageError, ReportError) as error:
+        print(f"maml-landscape: error: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("maml-landscape: interrupted; reports already written are complete (writes are atomic)", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Rendering the ledger (the claims.json dict) as Markdown, LaTeX and the README summary."""

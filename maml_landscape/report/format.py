@@ -1,0 +1,75 @@
+"""Formatting shared by the Markdown and LaTeX renderers: numbers, measurement rows, counts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from maml_landscape.verdicts import Verdict
+
+VERDICT_ORDER = [v.value for v in Verdict]
+
+
+def fmt_number(value: Any) -> str:
+    """Compact, honest formatting: integers as is, floats to 4 significant digits."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value == 0:
+            return "0"
+        if 1e-3 <= abs(value) < 1e5:
+            return f"{value:.4g}"
+        return f"{value:.3e}"
+    if isinstance(value, dict) and "exact" in value:
+        return str(value["exact"])
+    return str(value)
+
+
+MEASUREMENT_HEADERS = ("quantity", "estimate ± s.e.", "predicted", "z", "|z| threshold (false-alarm rate)", "samples", "seed", "passes")
+
+
+def measurement_row(block: dict[str, Any]) -> tuple[str, ...]:
+    return (
+        block["name"],
+        f"{fmt_number(block['estimate'])} ± {fmt_number(block['stderr'])}",
+        fmt_number(block["predicted"]),
+        fmt_number(block["z"]),
+        f"{fmt_number(block['threshold'])} ({fmt_number(block['alarm_rate'])})",
+        fmt_number(block["samples"]),
+        fmt_number(block["seed"]),
+        "yes" if block["passed"] else "NO",
+    )
+
+
+def grouped_blocks(blocks: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Yield evidence blocks, merging runs of consecutive measurements into one table block."""
+    pending: list[dict[str, Any]] = []
+    for block in blocks:
+        if block["type"] == "measurement":
+            pending.append(block)
+            continue
+        if pending:
+            yield {"type": "measurements", "items": pending}
+            pending = []
+        yield block
+    if pending:
+        yield {"type": "measurements", "items": pending}
+
+
+def verdict_counts(claims: list[dict[str, Any]]) -> list[tuple[str, int]]:
+    counts = Counter(c["verdict"] for c in claims)
+    return [(v, counts[v]) for v in VERDICT_ORDER if counts[v]]
+
+
+def first_line(text: str, limit: int = 160) -> str:
+    """The text on one line, cut at ``limit`` characters without splitting a ``$...$`` span."""
+    line = " ".join(text.split())
+    if len(line) <= limit:
+        return line
+    cut = line[: limit - 1]
+    if cut.count("$") % 2:
+        cut = cut[: cut.rfind("$")]
+    return cut.rstrip() + "…"

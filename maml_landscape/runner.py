@@ -1,0 +1,83 @@
+"""Run the checks of selected claims and assemble the ledger (the dict behind claims.json)."""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Iterable
+from typing import Any
+
+from maml_landscape.claims import CLAIMS, PENDING, Claim, get_claim
+from maml_landscape.context import CheckContext
+from maml_landscape.evidence import Text
+from maml_landscape.progress import Progress
+from maml_landscape.registry import checks_for
+from maml_landscape.serialize import outcome_to_dict, to_jsonable
+from maml_landscape.verdicts import Outcome, Verdict, combine, not_checked
+
+
+class CheckError(RuntimeError):
+    """Raised by :func:`run_claims` callers when checks crashed (their claims are recorded)."""
+
+
+def _run_one(claim: Claim, ctx: CheckContext) -> tuple[dict[str, Any], bool]:
+    """Run every check of one claim; return its ledger entry and whether any check crashed."""
+    registered = checks_for(claim.id)
+    entries, outcomes, crashed = [], [], False
+    if not registered:
+        outcome = not_checked(PENDING[claim.area])
+        outcomes.append(outcome)
+        entries.append({"name": None, "runtime_s": 0.0, **outcome_to_dict(outcome)})
+    for entry in registered:
+        start = time.perf_counter()
+        try:
+            outcome = entry.function(ctx)
+            if not isinstance(outcome, Outcome):
+                raise TypeError(f"check returned {type(outcome).__name__}, not Outcome")
+        except Exception as error:  # a crashing check is recorded, and the run reports it
+            crashed = True
+            outcome = Outcome(
+                Verdict.NOT_CHECKED,
+                f"the check raised {type(error).__name__}: {error}",
+                evidence=[Text("Traceback (a bug in the suite, please report it):\n" + traceback.format_exc())],
+            )
+        runtime = time.perf_counter() - start
+        outcomes.append(outcome)
+        entries.append({"name": entry.name, "runtime_s": round(runtime, 3), **outcome_to_dict(outcome)})
+    verdict = combine(outcomes)
+    decided = [e for e in entries if e["verdict"] != Verdict.NOT_CHECKED.value] or entries
+    worst = max(decided, key=lambda e: Verdict(e["verdict"]).severity)
+    corrections = [e["correction"] for e in entries if e["correction"]]
+    record = {
+        "id": claim.id,
+        "title": claim.title,
+        "location": claim.location,
+        "kind": claim.kind.value,
+        "statement": claim.statement,
+        "verdict": verdict.value,
+        "summary": worst["summary"],
+        "correction": corrections[0] if corrections else None,
+        "runtime_s": round(sum(e["runtime_s"] for e in entries), 3),
+        "profile": ctx.profile,
+        "checks": entries,
+    }
+    return to_jsonable(record), crashed
+
+
+def run_claims(claim_ids: Iterable[str] | None, ctx: CheckContext, show_progress: bool = True) -> tuple[list[dict[str, Any]], list[str]]:
+    """Run the checks of ``claim_ids`` (all claims when None), in ledger order.
+
+    Returns the claim records and the IDs whose checks crashed.
+    """
+    wanted = list(dict.fromkeys(claim_ids)) if claim_ids else [c.id for c in CLAIMS]
+    claims = [get_claim(i) for i in wanted]
+    progress = Progress(len(claims), "verify") if show_progress else None
+    records, crashed = [], []
+    for claim in claims:
+        record, failed = _run_one(claim, ctx)
+        records.append(record)
+        if failed:
+            crashed.append(claim.id)
+        if progress:
+            progress.update(f"{claim.id}: {record['verdict']} ({record['runtime_s']:.1f}s)")
+    return records, crashed
