@@ -15,12 +15,18 @@ import time
 from pathlib import Path
 
 from maml_landscape import __version__
-from maml_landscape.claims import CLAIM_IDS, CLAIMS, get_claim
+from maml_landscape.claims import CLAIM_IDS, CLAIMS
 from maml_landscape.context import PROFILES, CheckContext
 from maml_landscape.progress import format_seconds
 from maml_landscape.provenance import provenance
-from maml_landscape.report.markdown import VERDICT_BADGE, claim_section
-from maml_landscape.report.write import ReportError, load_ledger, merge, update_readme, write_reports
+from maml_landscape.report.markdown import claim_section
+from maml_landscape.report.write import (
+    ReportError,
+    load_ledger,
+    merge,
+    update_readme,
+    write_reports,
+)
 from maml_landscape.runner import run_claims
 
 DEFAULT_OUT = Path("reports")

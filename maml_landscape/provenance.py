@@ -26,13 +26,13 @@ def git_state(path: Path | None = None) -> dict[str, object]:
     where = path or Path(__file__).resolve().parent
     try:
         commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=where, capture_output=True, text=True, timeout=10
+            ["git", "rev-parse", "HEAD"], cwd=where, capture_output=True, text=True, timeout=10, check=False
         )
         if commit.returncode != 0:
             return {"commit": None, "dirty": None}
         status = subprocess.run(
             ["git", "status", "--porcelain", "--untracked-files=no"],
-            cwd=where, capture_output=True, text=True, timeout=10,
+            cwd=where, capture_output=True, text=True, timeout=10, check=False,
         )
         return {"commit": commit.stdout.strip(), "dirty": bool(status.stdout.strip())}
     except (OSError, subprocess.SubprocessError):

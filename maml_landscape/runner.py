@@ -16,10 +16,6 @@ from maml_landscape.serialize import outcome_to_dict, to_jsonable
 from maml_landscape.verdicts import Outcome, Verdict, combine, not_checked
 
 
-class CheckError(RuntimeError):
-    """Raised by :func:`run_claims` callers when checks crashed (their claims are recorded)."""
-
-
 def _run_one(claim: Claim, ctx: CheckContext) -> tuple[dict[str, Any], bool]:
     """Run every check of one claim; return its ledger entry and whether any check crashed."""
     registered = checks_for(claim.id)

@@ -6,9 +6,9 @@ import subprocess
 import pytest
 
 from maml_landscape.cli import main
+from maml_landscape.report.format import first_line
 from maml_landscape.report.latex import inline, prose
 from maml_landscape.report.markdown import summary_table
-from maml_landscape.report.format import first_line
 
 
 def test_inline_keeps_math_and_escapes_text():
@@ -43,7 +43,7 @@ def test_report_tex_compiles_with_pdflatex(tmp_path):
     assert main(["verify", "--out", str(tmp_path), "--no-progress"]) == 0
     result = subprocess.run(
         ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "report.tex"],
-        cwd=tmp_path, capture_output=True, text=True, timeout=300,
+        cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False,
     )
     assert result.returncode == 0, result.stdout[-3000:]
     assert (tmp_path / "report.pdf").stat().st_size > 10_000
