@@ -256,6 +256,59 @@ def hard_easy_mixture(
     )
 
 
+def random_covariance(
+    rng: np.random.Generator, d: int, low: float, high: float, diagonal: bool = False
+) -> np.ndarray:
+    """A random (d, d) SPD matrix with eigenvalues uniform in [low, high] and a Haar-random basis.
+
+    ``diagonal=True`` keeps the coordinate basis (the diagonal Σ of Lemma 2).
+    """
+    d = _count("d", d)
+    low, high = _positive("low", low), _positive("high", high)
+    if low > high:
+        raise ValueError(f"low must not exceed high, got low={low}, high={high}")
+    eigenvalues = rng.uniform(low, high, size=d)
+    if diagonal:
+        return np.diag(eigenvalues)
+    basis, triangular = np.linalg.qr(rng.standard_normal((d, d)))
+    basis = basis * np.sign(np.diag(triangular))
+    covariance = (basis * eigenvalues) @ basis.T
+    return (covariance + covariance.T) / 2
+
+
+def random_environment(
+    rng: np.random.Generator,
+    d: int,
+    families: int,
+    eigenvalue_range: tuple[float, float] = (0.2, 2.0),
+    mean_scale: float = 1.0,
+    spread_range: tuple[float, float] = (0.0, 0.5),
+    noise_var_range: tuple[float, float] = (0.0, 0.5),
+) -> Environment:
+    """A random mixture of ``families`` task families in dimension d (for property tests and searches).
+
+    Weights ~ Dirichlet(1); Σ_k from :func:`random_covariance`; w_mean ~ N(0, mean_scale² I);
+    w_cov = random covariance scaled into ``spread_range`` (a fixed task when the scale is 0);
+    ν² uniform in ``noise_var_range``.
+    """
+    d, families = _count("d", d), _count("families", families)
+    weights = rng.dirichlet(np.ones(families))
+    weights = weights / weights.sum()
+    members = []
+    for weight in weights:
+        spread = rng.uniform(*spread_range)
+        w_cov = spread * random_covariance(rng, d, 0.1, 1.0) if spread > 0 else np.zeros((d, d))
+        members.append(
+            TaskFamily(
+                float(weight),
+                random_covariance(rng, d, *eigenvalue_range),
+                mean_scale * rng.standard_normal(d),
+                w_cov,
+            )
+        )
+    return Environment(tuple(members), float(rng.uniform(*noise_var_range)))
+
+
 def table3_environment() -> Environment:
     """App. C.1, Table 3: d = 10, noise variance 0.01, hard/easy equally likely.
 

@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from maml_landscape.numerics.empirical import NORMALISATIONS
 from maml_landscape.numerics.environments import Environment
 from maml_landscape.numerics.population import (
     check_point,
@@ -32,8 +33,6 @@ from maml_landscape.numerics.population import (
 
 #: Upper bound on the floats held by one chunk's largest array (16 MiB in float64).
 MAX_FLOATS_PER_CHUNK = 2**21
-
-INNER_LOSSES = ("average", "sum")
 
 
 class MonteCarloEstimate(NamedTuple):
@@ -166,7 +165,7 @@ def _post_adaptation_losses(
     m: int,
     count: int,
     test_points: int,
-    inner_loss: str,
+    normalisation: str,
     task_optimum: bool,
 ) -> np.ndarray:
     """Per sampled task, the test loss after one SGD step from each initialisation: (count, k).
@@ -183,7 +182,7 @@ def _post_adaptation_losses(
         starts = np.concatenate([starts, w_star[:, None, :]], axis=1)
     residual = np.einsum("cmd,ckd->ckm", X_hat, starts) - y_hat[:, None, :]
     gradient = np.einsum("cmd,ckm->ckd", X_hat, residual)
-    if inner_loss == "average":
+    if normalisation == "mean":
         gradient /= m
     adapted = starts - alpha * gradient
     X_test, y_test = env.sample_data(rng, family_index, w_star, test_points)
@@ -200,7 +199,7 @@ def _loss_estimate(
     m: int,
     samples: int,
     test_points: int,
-    inner_loss: str,
+    normalisation: str,
     task_optimum: bool,
     max_floats: int,
 ) -> MonteCarloEstimate:
@@ -208,14 +207,14 @@ def _loss_estimate(
     alpha = check_step_size(alpha)
     m = check_sample_count("m", m)
     test_points = check_sample_count("test_points", test_points)
-    if inner_loss not in INNER_LOSSES:
-        raise ValueError(f"inner_loss must be one of {INNER_LOSSES}, got {inner_loss!r}")
+    if normalisation not in NORMALISATIONS:
+        raise ValueError(f"normalisation must be one of {NORMALISATIONS}, got {normalisation!r}")
     k = inits.shape[0] + int(task_optimum)
     floats = env.dim * (m + test_points + 3 * k) + k * (m + test_points)
     moments = _RunningMoments()
     for count in _chunks(samples, floats, max_floats):
         losses = _post_adaptation_losses(
-            rng, env, inits, alpha, m, count, test_points, inner_loss, task_optimum
+            rng, env, inits, alpha, m, count, test_points, normalisation, task_optimum
         )
         moments.add(losses @ weights)
     return moments.result()
@@ -230,17 +229,17 @@ def meta_loss_mc(
     samples: int,
     *,
     test_points: int = 1,
-    inner_loss: str = "average",
+    normalisation: str = "mean",
     max_floats: int = MAX_FLOATS_PER_CHUNK,
 ) -> MonteCarloEstimate:
     """F_m(w) of eq. (1) by simulation: task, m adaptation samples, the SGD step, test points.
 
-    ``inner_loss="average"`` steps on (1/(2m))‖X̂w - ŷ‖² (Sec. 2, App. A.1); ``"sum"`` on
-    ½‖X̂w - ŷ‖² as printed in Sec. 3. Each sample averages ``test_points`` test losses.
+    ``normalisation="mean"`` steps on (1/(2m))‖X̂w - ŷ‖² (Sec. 2, App. A.1); ``"sum"`` on
+    ½‖X̂w - ŷ‖² as printed in Sec. 3 (the same as step size mα with the mean). Each sample averages ``test_points`` test losses.
     """
     w = check_point(env, w)
     return _loss_estimate(
-        rng, env, w[None, :], np.ones(1), alpha, m, samples, test_points, inner_loss, False, max_floats
+        rng, env, w[None, :], np.ones(1), alpha, m, samples, test_points, normalisation, False, max_floats
     )
 
 
@@ -259,7 +258,7 @@ def meta_loss_difference_mc(
     """F_m(w) - F_m(w_reference), both on the same tasks, samples and test points (paired)."""
     inits = np.stack([check_point(env, w), check_point(env, w_reference)])
     return _loss_estimate(
-        rng, env, inits, np.array([1.0, -1.0]), alpha, m, samples, test_points, "average", False,
+        rng, env, inits, np.array([1.0, -1.0]), alpha, m, samples, test_points, "mean", False,
         max_floats,
     )
 
@@ -308,6 +307,6 @@ def risk_above_task_optima_mc(
     """
     inits = check_point(env, w)[None, :]
     return _loss_estimate(
-        rng, env, inits, np.array([1.0, -1.0]), alpha, m, samples, test_points, "average", True,
+        rng, env, inits, np.array([1.0, -1.0]), alpha, m, samples, test_points, "mean", True,
         max_floats,
     )

@@ -87,7 +87,7 @@ def nal_solution(env: Environment) -> np.ndarray:
 
 def maml_solution(env: Environment, alpha: float, n2: int) -> np.ndarray:
     """w_MAML* = E_i[Q_i^(n2)]⁻¹ E_i[Q_i^(n2) w_i*] (eq. (5)), the minimiser of F_{n2}."""
-    return _weighted_solution(env, q_matrix(env.sigmas, alpha, n2))
+    return _weighted_solution(env, q_matrix(env.sigmas, check_step_size(alpha), check_sample_count("n2", n2)))
 
 
 def noise_floor(env: Environment, alpha: float, m: int) -> float:
@@ -109,7 +109,7 @@ def risk_above_task_optima(env: Environment, w: np.ndarray, alpha: float, m: int
     it exceeds the excess risk of eq. (2) by the constant ½ inf_w' E_i ‖w' - w_i*‖²_{Q_i^(m)}.
     """
     w = check_point(env, w)
-    q = q_matrix(env.sigmas, alpha, m)
+    q = q_matrix(env.sigmas, check_step_size(alpha), check_sample_count("m", m))
     offset = w - env.w_means
     quadratic = np.einsum("ki,kij,kj->k", offset, q, offset)
     spread = np.einsum("kij,kji->k", q, env.w_covs)
@@ -136,7 +136,7 @@ def excess_risk(env: Environment, w: np.ndarray, alpha: float, m: int) -> float:
     with w° = w_MAML* for n2 = m.
     """
     w = check_point(env, w)
-    q = q_matrix(env.sigmas, alpha, m)
+    q = q_matrix(env.sigmas, check_step_size(alpha), check_sample_count("m", m))
     mean_q = np.einsum("k,kij->ij", env.weights, q)
     offset = w - _weighted_solution(env, q)
     return 0.5 * float(offset @ mean_q @ offset)

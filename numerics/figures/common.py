@@ -1,0 +1,43 @@
+"""Helpers shared by the figure modules: confidence intervals and marking printed axis ranges."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import mpmath
+import numpy as np
+from matplotlib.axes import Axes
+
+#: Colours used for the two algorithms in every regenerated figure.
+NAL_COLOUR = "tab:blue"
+MAML_COLOUR = "tab:red"
+
+
+@lru_cache(maxsize=64)
+def t_quantile(probability: float, dof: int) -> float:
+    """Quantile of Student's t with ``dof`` degrees of freedom (mpmath, regularised beta)."""
+    if not 0.5 < probability < 1 or dof < 1:
+        raise ValueError(f"need 0.5 < probability < 1 and dof >= 1, got {probability}, {dof}")
+
+    def upper_tail(t: mpmath.mpf) -> mpmath.mpf:
+        x = dof / (dof + t * t)
+        return mpmath.betainc(dof / 2, 0.5, 0, x, regularized=True) / 2
+
+    return float(mpmath.findroot(lambda t: upper_tail(t) - (1 - probability), 2.0))
+
+
+def mean_and_halfwidth(samples: np.ndarray, axis: int = -1, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Mean over ``axis`` and the half-width of its two-sided t confidence interval."""
+    count = samples.shape[axis]
+    if count < 2:
+        raise ValueError("a confidence interval needs at least two repetitions")
+    mean = samples.mean(axis=axis)
+    stderr = samples.std(axis=axis, ddof=1) / np.sqrt(count)
+    return mean, t_quantile(0.5 + level / 2, count - 1) * stderr
+
+
+def mark_printed_range(ax: Axes, low: float, high: float, axis: str = "y") -> None:
+    """Dotted grey lines at the printed figure's axis limits (for visual comparison)."""
+    draw = ax.axhline if axis == "y" else ax.axvline
+    for value in (low, high):
+        draw(value, color="0.5", linestyle=":", linewidth=1.0)

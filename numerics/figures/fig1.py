@@ -1,0 +1,167 @@
+"""Figure 1 (Secs. 1, 3.2): four hard/easy environments, sampled task solutions and risk bars.
+
+Stated: d = 10, 100 sampled solutions per panel, ρ_E = 0.9, ρ_H = 0.1, m = 500 in
+(b)-(d), ρ_H/ρ_E = 1 in (a); the bars' axes end at 5, 12, 0.15 and 6; Sec. 1 says
+(d) has ρ_H/ρ_E = 0.2 and E(w_NAL)/E(w_MAML) ≈ 3. Unstated: R, r_H, r_E per panel,
+ρ in (a), α, n2. This module scans those choices (exactly, by the linearity of
+:mod:`.mixture_risks`) and reports which reproduce the printed axis ranges and ratio.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure as MplFigure
+
+from maml_landscape.numerics.figures import printed
+from maml_landscape.numerics.figures.common import MAML_COLOUR, NAL_COLOUR
+from maml_landscape.numerics.figures.mixture_risks import MixtureSetting, environment, risk_grid
+from maml_landscape.numerics.population import maml_solution, nal_solution
+
+ALPHA = 1 / printed.FIG1_RHO_E  # the "natural choice" 1/ρ_E, for all four panels
+R_GRID = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)
+SPREAD_GRID = (0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0)
+LARGE_R, SMALL_R = 1.0, 0.5  # reading of the titles: "Large R" means R >= 1, "Small R" R <= 0.5
+LARGE_SPREAD, SMALL_SPREAD = 1.0, 0.5  # "Large r_H" r_H >= 1, "Small r_H" r_H <= 0.5
+#: Reading of "(II)" in the titles (benign geography, R²/r_H large): holds if R²/r_H >= 4,
+#: fails ("not (II)") if R²/r_H <= 2.
+GEOGRAPHY_HOLDS, GEOGRAPHY_FAILS = 4.0, 2.0
+AXIS_FILL = (0.6, 1.0)  # the largest bar fills 60-100% of an autoscaled axis
+RATIO_D = (2.5, 3.5)  # "≈ 3"
+#: ρ_H = ρ_E in panel (a): candidate common values (the paper gives only the ratio 1).
+PANEL_A_RHOS = (0.1, 0.5, 0.9)
+
+# Title constraints per panel: (R condition, r_H condition, whether (II) holds).
+TITLE_CONDITIONS = (
+    (lambda R: R >= LARGE_R, lambda r: r <= SMALL_SPREAD, True),  # (a) (II): Large R, Small r_H
+    (lambda R: R >= LARGE_R, lambda r: r >= LARGE_SPREAD, False),  # (b) not (II): Large R, r_H
+    (lambda R: R <= SMALL_R, lambda r: r <= SMALL_SPREAD, False),  # (c) not (II): Small R, r_H
+    (lambda R: R >= LARGE_R, lambda r: r <= SMALL_SPREAD, True),  # (d) (II): Large R, Small r_H
+)
+
+
+def _title_allows(panel: int, R: float, r_h: float) -> bool:
+    R_ok, r_ok, geography = TITLE_CONDITIONS[panel]
+    ratio = R**2 / r_h
+    return R_ok(R) and r_ok(r_h) and (ratio >= GEOGRAPHY_HOLDS if geography else ratio <= GEOGRAPHY_FAILS)
+
+
+def panel_setting(panel: int, rho_a: float = 0.9, rho_h_d: float = printed.FIG1_RHO_H) -> MixtureSetting:
+    """The stated (or chosen) hardness setting of one panel, with n2 = m = 500 and α = 1/ρ_E."""
+    rho_e = printed.FIG1_RHO_E
+    rho_h = {0: rho_a * printed.FIG1_RHO_RATIO_A, 3: rho_h_d}.get(panel, printed.FIG1_RHO_H)
+    if panel == 0:
+        rho_e = rho_a
+    return MixtureSetting(printed.FIG1_D, rho_h, rho_e, printed.FIG1_M, printed.FIG1_M, ALPHA)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One (R, r_H, r_E) choice for a panel and its exact risks."""
+
+    R: float
+    r_h: float
+    r_e: float
+    nal: float
+    maml: float
+
+    @property
+    def ratio(self) -> float:
+        return self.nal / self.maml
+
+    @property
+    def largest(self) -> float:
+        return max(self.nal, self.maml)
+
+
+@dataclass(frozen=True)
+class PanelScan:
+    """The candidates of one panel that satisfy its title, and those matching the printed axis."""
+
+    panel: int
+    setting: MixtureSetting
+    titled: tuple[Candidate, ...]
+    matching: tuple[Candidate, ...]  # axis (and for (d) the ratio ≈ 3) reproduced
+    chosen: Candidate
+
+
+def scan_panel(panel: int, setting: MixtureSetting) -> PanelScan:
+    """All grid choices of (R, r_H, r_E) allowed by the panel's title, scored against the printed axis."""
+    grid = [
+        (R, r_h, r_e)
+        for R, r_h, r_e in itertools.product(R_GRID, SPREAD_GRID, SPREAD_GRID)
+        if _title_allows(panel, R, r_h)
+    ]
+    R, r_h, r_e = (np.array(column) for column in zip(*grid))
+    nal, maml = risk_grid(setting, R, r_h, r_e)
+    titled = tuple(Candidate(*values) for values in zip(R, r_h, r_e, nal, maml))
+    axis_max = printed.FIG1_RISK_AXIS_MAX[panel]
+
+    def matches(c: Candidate) -> bool:
+        fills = AXIS_FILL[0] * axis_max <= c.largest <= AXIS_FILL[1] * axis_max
+        return fills and (panel != 3 or RATIO_D[0] <= c.ratio <= RATIO_D[1])
+
+    matching = tuple(c for c in titled if matches(c))
+
+    def score(c: Candidate) -> float:
+        axis_miss = abs(np.log(c.largest / (0.85 * axis_max)))
+        return axis_miss + (abs(np.log(c.ratio / printed.FIG1_RISK_RATIO_D)) if panel == 3 else 0.0)
+
+    chosen = min(matching or titled, key=score)
+    return PanelScan(panel, setting, titled, matching, chosen)
+
+
+def scan_all(rho_a: float | None = None, rho_h_d: float = printed.FIG1_RHO_H) -> tuple[PanelScan, ...]:
+    """:func:`scan_panel` for the four panels.
+
+    ``rho_a`` (ρ_H = ρ_E in panel (a)) defaults to the first of :data:`PANEL_A_RHOS`, tried
+    from 0.9 (the ρ_E of the other panels) down, for which some choice matches the axis.
+    """
+    if rho_a is None:
+        for rho in sorted(PANEL_A_RHOS, reverse=True):
+            if scan_panel(0, panel_setting(0, rho)).matching:
+                rho_a = rho
+                break
+        else:
+            rho_a = max(PANEL_A_RHOS)
+    return tuple(scan_panel(p, panel_setting(p, rho_a, rho_h_d)) for p in range(4))
+
+
+def plot(scans: tuple[PanelScan, ...], rng: np.random.Generator) -> MplFigure:
+    """Fig. 1's layout: sampled solutions (first two coordinates) above NAL/MAML risk bars."""
+    fig, axes = plt.subplots(2, 4, figsize=(17, 6.5), gridspec_kw={"height_ratios": [3, 1]})
+    for scan in scans:
+        c, s = scan.chosen, scan.setting
+        env = environment(s, c.R, c.r_h, c.r_e)
+        family, w_star = env.sample_tasks(rng, printed.FIG1_SAMPLED_SOLUTIONS)
+        ax = axes[0, scan.panel]
+        hard = family == 0
+        ax.scatter(w_star[hard, 0], w_star[hard, 1], s=10, color="tab:orange", label="hard task solutions")
+        ax.scatter(w_star[~hard, 0], w_star[~hard, 1], s=10, color="tab:green", label="easy task solutions")
+        w_nal, w_maml = nal_solution(env), maml_solution(env, s.alpha, s.n2)
+        ax.scatter(*w_maml[:2], marker="*", s=200, color=MAML_COLOUR, edgecolor="k", label="$w^*_{MAML}$")
+        ax.scatter(*w_nal[:2], marker="*", s=200, color=NAL_COLOUR, edgecolor="k", label="$w^*_{NAL}$")
+        ax.set_title(
+            f"({'abcd'[scan.panel]}) {printed.FIG1_TITLES[scan.panel]}\n"
+            f"chosen R={c.R}, $r_H$={c.r_h}, $r_E$={c.r_e}, $\\rho_H$={s.rho_h:.3g}, $\\rho_E$={s.rho_e}",
+            fontsize=8,
+        )
+        ax.legend(fontsize=6)
+        bars = axes[1, scan.panel]
+        bars.barh([1, 0], [c.nal, c.maml], color=[NAL_COLOUR, MAML_COLOUR])
+        bars.set_yticks([1, 0], ["NAL", "MAML"])
+        axis_max = printed.FIG1_RISK_AXIS_MAX[scan.panel]
+        bars.axvline(axis_max, color="0.5", linestyle=":", label=f"printed axis end {axis_max}")
+        bars.set_xlim(0, 1.1 * max(axis_max, c.largest))
+        bars.set_xlabel(f"excess risk (ratio {c.ratio:.2f})")
+        bars.legend(fontsize=6, loc="lower right")
+    fig.suptitle(
+        f"Fig. 1 regenerated: d = {printed.FIG1_D}, m = n2 = {printed.FIG1_M}, $\\alpha$ = 1/0.9; "
+        "R, $r_H$, $r_E$ chosen from a grid to match the printed axis (see the scan)",
+        fontsize=10,
+    )
+    fig.tight_layout()
+    return fig

@@ -1,0 +1,252 @@
+"""Figure 2 (Sec. 3.1) and Figure 8 (App. C.1): two tasks of different hardness, versus ρ_H.
+
+Environment: w_1* = 1_d (hard, Σ_1 = ρ_H I), w_2* = -1_d (easy, Σ_2 = ρ_E I), d = 10,
+ν² = 0.01, ρ_E = 1 (reading: the x-axis ρ_H spans (0, 1)). Theory curves are exact
+population quantities (eq. (5), Proposition 1); Fig. 8's empirical points are final
+SGD iterates of the App. C.1 protocol (:mod:`maml_landscape.numerics.sgd`).
+
+"Excess risk" here is the quantity of Proposition 1, ½ E_i ‖w - w_i*‖²_{Q_i^(m)} =
+F_m(w) - E_i inf F_{m,i} (:func:`~maml_landscape.numerics.population.risk_above_task_optima`);
+eq. (2)'s F_m(w) - inf F_m would be identically 0 for w_MAML* when n2 = m.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import matplotlib.pyplot as plt
+import numpy as np
+from matplotlib.figure import Figure as MplFigure
+
+from maml_landscape.numerics.environments import Environment, two_tasks
+from maml_landscape.numerics.figures import printed
+from maml_landscape.numerics.figures.common import (
+    MAML_COLOUR,
+    NAL_COLOUR,
+    mark_printed_range,
+    mean_and_halfwidth,
+)
+from maml_landscape.numerics.population import maml_solution, nal_solution, risk_above_task_optima
+from maml_landscape.numerics.sgd import (
+    EnvironmentStack,
+    Protocol,
+    risk_above_optima_exact,
+    risk_above_optima_mc,
+    train,
+)
+
+RHO_E = 1.0
+
+
+def environment(rho_h: float, d: int = printed.FIG2_D) -> Environment:
+    """The Fig. 2 environment at one ρ_H (ρ_E = 1)."""
+    ones = np.ones(d)
+    return two_tasks(rho_h, RHO_E, printed.FIG2_W1 * ones, printed.FIG2_W2 * ones, printed.FIG2_NOISE_VAR)
+
+
+@dataclass(frozen=True)
+class TheoryCurves:
+    """Population solutions' first coordinates and excess risks on a ρ_H grid."""
+
+    rho_h: np.ndarray
+    m: int
+    n2: int
+    alpha: float
+    nal_coordinate: np.ndarray
+    maml_coordinate: np.ndarray
+    nal_risk: np.ndarray
+    maml_risk: np.ndarray
+
+
+def theory_curves(rho_h: np.ndarray, m: int, n2: int, alpha: float) -> TheoryCurves:
+    """w_NAL*, w_MAML* (eq. (5)) and their Proposition 1 excess risks at every ρ_H."""
+    nal, maml, nal_risk, maml_risk = [], [], [], []
+    for rho in rho_h:
+        env = environment(float(rho))
+        w_nal, w_maml = nal_solution(env), maml_solution(env, alpha, n2)
+        nal.append(w_nal[0])
+        maml.append(w_maml[0])
+        nal_risk.append(risk_above_task_optima(env, w_nal, alpha, m))
+        maml_risk.append(risk_above_task_optima(env, w_maml, alpha, m))
+    return TheoryCurves(
+        np.asarray(rho_h, float), m, n2, alpha, *(np.array(v) for v in (nal, maml, nal_risk, maml_risk))
+    )
+
+
+@dataclass(frozen=True)
+class SGDPoints:
+    """SGD results on a ρ_H grid for one (m, n2) panel: arrays (grid, repetitions)."""
+
+    rho_h: np.ndarray
+    m: int
+    n2: int
+    nal_coordinate: np.ndarray  # first coordinate of the final iterate
+    maml_coordinate: np.ndarray
+    nal_mean_coordinate: np.ndarray  # mean over the d coordinates (all have the same law)
+    maml_mean_coordinate: np.ndarray
+    nal_risk: np.ndarray  # exact Proposition 1 risk of the final iterate
+    maml_risk: np.ndarray
+    nal_risk_mc: np.ndarray  # App. C.1 estimate from sampled tasks
+    maml_risk_mc: np.ndarray
+    nal_risk_mc_stderr: np.ndarray
+    maml_risk_mc_stderr: np.ndarray
+
+
+@lru_cache(maxsize=8)
+def sgd_points(
+    rho_h: tuple[float, ...],
+    panels: tuple[tuple[int, int], ...],
+    repetitions: int,
+    iterations: int,
+    alpha: float,
+    evaluation_tasks: int,
+    seed: int,
+) -> tuple[SGDPoints, ...]:
+    """Run App. C.1's SGD for every (panel, ρ_H) and repetition in one batch; evaluate the iterates.
+
+    Rates n2/10000 (MAML) and 0.025 (NAL), n1 = 25, one task per iteration, w0 = 0.
+    """
+    rng = np.random.default_rng(seed)
+    envs = [environment(rho) for _ in panels for rho in rho_h]
+    m = np.repeat([p[0] for p in panels], len(rho_h))
+    n2 = np.repeat([p[1] for p in panels], len(rho_h))
+    stack = EnvironmentStack(tuple(envs))
+    protocol = Protocol(
+        iterations=iterations,
+        n1=printed.SGD_N1,
+        n2=n2,
+        alpha=alpha,
+        maml_step=n2 * printed.MAML_RATE_PER_N2,
+        nal_step=printed.NAL_RATE,
+    )
+    trained = train(stack, protocol, repetitions, rng)
+    both = np.concatenate([trained.nal, trained.maml], axis=1)
+    exact = risk_above_optima_exact(stack, both, alpha, m)
+    mc, mc_stderr = risk_above_optima_mc(stack, both, alpha, m, evaluation_tasks, rng)
+    results, size = [], len(rho_h)
+    for p, (panel_m, panel_n2) in enumerate(panels):
+        rows = slice(p * size, (p + 1) * size)
+        nal, maml = trained.nal[rows], trained.maml[rows]
+        results.append(
+            SGDPoints(
+                np.array(rho_h), panel_m, panel_n2,
+                nal[..., 0], maml[..., 0], nal.mean(-1), maml.mean(-1),
+                exact[rows, :repetitions], exact[rows, repetitions:],
+                mc[rows, :repetitions], mc[rows, repetitions:],
+                mc_stderr[rows, :repetitions], mc_stderr[rows, repetitions:],
+            )
+        )
+    return tuple(results)
+
+
+# --------------------------------------------------------------------------- analysis
+
+
+@dataclass(frozen=True)
+class QualitativeFindings:
+    """The statements of Sec. 3.1 about Fig. 2, measured on one pair of theory curves."""
+
+    nal_closer_to_easy_everywhere: bool
+    maml_closer_to_hard_interval: tuple[float, float] | None  # (first, last) ρ_H grid point
+    maml_never_worse: bool
+    largest_gap: float  # max over ρ_H of E(w_NAL*) - E(w_MAML*)
+    largest_ratio: float
+    risks_vanish_at_zero: bool  # both risks at the smallest ρ_H below 5% of their maxima
+    max_risk: float
+
+
+def qualitative_findings(curves: TheoryCurves) -> QualitativeFindings:
+    """Closer-to-which-task, ordering and gap of one set of theory curves (w_1* at +1)."""
+    inside = curves.rho_h < RHO_E
+    closer_hard = curves.maml_coordinate > 0
+    interval = None
+    if np.any(closer_hard & inside):
+        where = curves.rho_h[closer_hard & inside]
+        interval = (float(where.min()), float(where.max()))
+    max_risk = float(max(curves.nal_risk.max(), curves.maml_risk.max()))
+    return QualitativeFindings(
+        nal_closer_to_easy_everywhere=bool(np.all(curves.nal_coordinate[inside] < 0)),
+        maml_closer_to_hard_interval=interval,
+        maml_never_worse=bool(np.all(curves.maml_risk <= curves.nal_risk * (1 + 1e-12))),
+        largest_gap=float(np.max(curves.nal_risk - curves.maml_risk)),
+        largest_ratio=float(np.max(curves.nal_risk / curves.maml_risk)),
+        risks_vanish_at_zero=bool(
+            curves.nal_risk[0] < 0.05 * curves.nal_risk.max()
+            and curves.maml_risk[0] < 0.05 * max(curves.maml_risk.max(), 1e-300)
+        ),
+        max_risk=max_risk,
+    )
+
+
+# ---------------------------------------------------------------------------- figures
+
+
+def plot_figure2(large: TheoryCurves, small_caption: TheoryCurves, small_text: TheoryCurves) -> MplFigure:
+    """Fig. 2's 1×4 layout; (c)-(d) show both readings (caption m = 100 solid, text m = 500 dashed)."""
+    fig, axes = plt.subplots(1, 4, figsize=(17, 3.6))
+    for column, (curves, extra) in enumerate(((large, None), (small_caption, small_text))):
+        ax_w, ax_e = axes[2 * column], axes[2 * column + 1]
+        for c, style, label in ((curves, "-", f"m = n2 = {curves.m}"), (extra, "--", None)):
+            if c is None:
+                continue
+            tag = label or f"m = n2 = {c.m} (text)"
+            ax_w.plot(c.rho_h, c.maml_coordinate, style, color=MAML_COLOUR, label=f"$w^*_{{MAML}}$, {tag}")
+            ax_w.plot(c.rho_h, c.nal_coordinate, style, color=NAL_COLOUR, label=f"$w^*_{{NAL}}$, {tag}")
+            ax_e.plot(c.rho_h, c.maml_risk, style, color=MAML_COLOUR, label=f"$w^*_{{MAML}}$, {tag}")
+            ax_e.plot(c.rho_h, c.nal_risk, style, color=NAL_COLOUR, label=f"$w^*_{{NAL}}$, {tag}")
+        ax_w.axhline(printed.FIG2_W1, color="k", linewidth=0.8, label="$w_1^*$: hard task")
+        ax_w.axhline(printed.FIG2_W2, color="0.4", linewidth=0.8, label="$w_2^*$: easy task")
+        mark_printed_range(ax_w, *printed.FIG2_COORDINATE_AXIS)
+        mark_printed_range(ax_e, *printed.FIG2_RISK_AXIS)
+        title = f"m = n2 = {curves.m}" + (f" (caption) / {extra.m} (text)" if extra else "")
+        ax_w.set_title(f"Location of solutions: {title}", fontsize=9)
+        ax_e.set_title(f"Excess risk: {title}", fontsize=9)
+        ax_w.set_ylabel("coordinate in first dimension")
+        ax_e.set_ylabel(r"excess risk $\mathcal{E}_m(w)$")
+        for ax in (ax_w, ax_e):
+            ax.set_xlabel(r"$\rho_H$")
+            ax.legend(fontsize=6)
+    fig.suptitle(
+        f"Fig. 2 regenerated: d = {printed.FIG2_D}, $\\nu^2$ = {printed.FIG2_NOISE_VAR}, "
+        f"$\\rho_E$ = {RHO_E}, $\\alpha$ = {large.alpha} (chosen: $1/\\rho_E$); dotted: printed axis ranges",
+        fontsize=10,
+    )
+    fig.tight_layout()
+    return fig
+
+
+def plot_figure8(theory: list[TheoryCurves], points: tuple[SGDPoints, ...]) -> MplFigure:
+    """Fig. 8's 2×3 layout: coordinates (top) and excess risks (bottom), theory and SGD ± 95% CI."""
+    fig, axes = plt.subplots(2, len(points), figsize=(5 * len(points), 7.5), squeeze=False)
+    for column, (curves, sgd) in enumerate(zip(theory, points)):
+        ax_w, ax_e = axes[0, column], axes[1, column]
+        for name, colour, coord, risk, t_coord, t_risk in (
+            ("MAML", MAML_COLOUR, sgd.maml_coordinate, sgd.maml_risk, curves.maml_coordinate, curves.maml_risk),
+            ("NAL", NAL_COLOUR, sgd.nal_coordinate, sgd.nal_risk, curves.nal_coordinate, curves.nal_risk),
+        ):
+            mean, half = mean_and_halfwidth(coord)
+            ax_w.errorbar(sgd.rho_h, mean, half, fmt="o", color=colour, ms=3, capsize=2, label=f"$w_{{{name}}}$ (SGD)")
+            ax_w.plot(curves.rho_h, t_coord, color=colour, label=f"$w^*_{{{name}}}$ (theory)")
+            mean, half = mean_and_halfwidth(risk)
+            ax_e.errorbar(sgd.rho_h, mean, half, fmt="o", color=colour, ms=3, capsize=2,
+                          label=f"$\\mathcal{{E}}(w_{{{name}}})$ (emp.)")
+            ax_e.plot(curves.rho_h, t_risk, color=colour, label=f"$\\mathcal{{E}}(w^*_{{{name}}})$ (theory)")
+        ax_w.axhline(printed.FIG2_W1, color="k", linewidth=0.8)
+        ax_w.axhline(printed.FIG2_W2, color="0.4", linewidth=0.8)
+        mark_printed_range(ax_w, *printed.FIG2_COORDINATE_AXIS)
+        mark_printed_range(ax_e, *printed.FIG8_RISK_AXIS)
+        ax_w.set_title(f"m = {sgd.m}, n2 = {sgd.n2}")
+        ax_w.set_ylabel("coordinate in first dimension")
+        ax_e.set_ylabel(r"excess risk $\mathcal{E}_m(w)$")
+        ax_e.set_xlabel(r"$\rho_H$")
+        ax_w.legend(fontsize=7)
+        ax_e.legend(fontsize=7)
+    reps = points[0].nal_risk.shape[1]
+    fig.suptitle(
+        f"Fig. 8 regenerated: SGD (App. C.1: n1 = {printed.SGD_N1}, rates n2/10000 and {printed.NAL_RATE}), "
+        f"{reps} repetitions, 95% t-intervals; $\\alpha$ = {theory[0].alpha}; dotted: printed axis ranges",
+        fontsize=10,
+    )
+    fig.tight_layout()
+    return fig

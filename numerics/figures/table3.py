@@ -1,0 +1,158 @@
+"""Table 3 (App. C.1): NAL with hard tasks up-weighted by ν, against MAML.
+
+Environment: :func:`~maml_landscape.numerics.environments.table3_environment` (d = 10,
+ν² = 0.01; hard ρ_H = 0.1, w* ~ N(2·1_d, I); easy ρ_E = 1, w* ~ N(0, I); ½ each).
+NAL weighs each hard task of a batch of B = 10 by ν and each easy task by 1, weights
+normalised within the batch. Population prediction: SGD settles where the *expected*
+batch gradient vanishes; with h ~ Bin(B, ½) hard tasks per batch the hard family's
+expected total weight is A(ν) = E[hν/(hν + B - h)], so the prediction is w_NAL* of the
+environment re-weighted to (A, 1 - A) (eq. (5)). MAML's is w_MAML* with n2 inner samples.
+
+Two readings of the MAML sample sizes: "as printed" (n2 = 25 inner, n1 = 500 outer)
+and "swapped" (n2 = 500 inner, n1 = 25 outer, the App. C.1 n1 of the other runs).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from math import comb
+
+import numpy as np
+
+from maml_landscape.numerics.environments import Environment, TaskFamily, table3_environment
+from maml_landscape.numerics.figures import printed
+from maml_landscape.numerics.population import (
+    excess_risk,
+    maml_solution,
+    nal_solution,
+    risk_above_task_optima,
+)
+from maml_landscape.numerics.sgd import EnvironmentStack, Protocol, train
+
+#: MAML sample-size readings: name -> (n2 inner, n1 outer).
+READINGS = {"as printed": (printed.TABLE3_N2, printed.TABLE3_N1), "swapped": (printed.TABLE3_N1, printed.TABLE3_N2)}
+HARD = 0  # family index of the hard tasks in table3_environment()
+
+
+def expected_hard_weight(nu: float, batch: int = printed.TABLE3_TASKS_PER_ITERATION) -> float:
+    """A(ν) = E[hν/(hν + B - h)], h ~ Bin(B, ½): the hard tasks' expected share of a batch's weight."""
+    return sum(comb(batch, h) * 0.5**batch * h * nu / (h * nu + batch - h) for h in range(batch + 1))
+
+
+def reweighted(env: Environment, hard_share: float) -> Environment:
+    """The environment with family weights (hard_share, 1 - hard_share)."""
+    shares = (hard_share, 1.0 - hard_share)
+    families = tuple(replace_weight(f, s) for f, s in zip(env.families, shares))
+    return Environment(families, env.noise_var)
+
+
+def replace_weight(family: TaskFamily, weight: float) -> TaskFamily:
+    """A task family with a new mixture weight."""
+    return TaskFamily(weight, family.sigma, family.w_mean, family.w_cov)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of Table 3: average coordinate and test errors (two metrics)."""
+
+    name: str
+    average_coordinate: np.ndarray  # (trials,) or a 0-d array for the population prediction
+    excess_risk: np.ndarray  # Proposition 1's risk above the task optima, at m
+    excess_risk_eq2: np.ndarray  # eq. (2): F_m(w) - inf F_m
+
+
+def _metrics(env: Environment, points: np.ndarray, alpha: float, m: int) -> tuple[np.ndarray, np.ndarray]:
+    points = np.atleast_2d(points)
+    return (
+        np.array([risk_above_task_optima(env, w, alpha, m) for w in points]),
+        np.array([excess_risk(env, w, alpha, m) for w in points]),
+    )
+
+
+def population_columns(alpha: float, reading: str) -> tuple[Column, ...]:
+    """Population predictions for NAL at each ν and MAML (test errors at m = n2 of the reading)."""
+    env = table3_environment()
+    n2 = READINGS[reading][0]
+    columns = []
+    for nu in printed.TABLE3_NU:
+        w = nal_solution(reweighted(env, expected_hard_weight(nu)))
+        columns.append(Column(f"NAL ν={nu}", np.array([w.mean()]), *_metrics(env, w, alpha, n2)))
+    w = maml_solution(env, alpha, n2)
+    columns.append(Column("MAML", np.array([w.mean()]), *_metrics(env, w, alpha, n2)))
+    return tuple(columns)
+
+
+@lru_cache(maxsize=8)
+def sgd_columns(
+    alphas: tuple[float, ...], readings: tuple[str, ...], trials: int, iterations: int, seed: int
+) -> dict[tuple[str, float], tuple[Column, ...]]:
+    """SGD (batches of 10 tasks, rates n2/10000 MAML and 0.025 NAL) for every (reading, α), one batch.
+
+    Grid points: one per ν for the first (reading, α) pair - NAL does not depend on α or
+    on the reading (it uses all n1 + n2 = 525 samples) - and one per further pair for MAML.
+    Returns the columns per (reading, α); NAL columns are shared by all pairs.
+    """
+    env = table3_environment()
+    pairs = [(r, a) for r in readings for a in alphas]
+    grid = [(pairs[0], nu) for nu in printed.TABLE3_NU] + [(pair, 1) for pair in pairs[1:]]
+    n2 = np.array([READINGS[r][0] for (r, _), _ in grid])
+    n1 = np.array([READINGS[r][1] for (r, _), _ in grid])
+    alpha = np.array([a for (_, a), _ in grid])
+    weights = np.array([[nu, 1.0] for _, nu in grid])
+    protocol = Protocol(
+        iterations=iterations,
+        n1=n1,
+        n2=n2,
+        alpha=alpha,
+        maml_step=n2 * printed.MAML_RATE_PER_N2,
+        nal_step=printed.NAL_RATE,
+        tasks_per_iteration=printed.TABLE3_TASKS_PER_ITERATION,
+        nal_family_weights=weights,
+    )
+    trained = train(EnvironmentStack((env,) * len(grid)), protocol, trials, np.random.default_rng(seed))
+    results = {}
+    for pair in pairs:
+        reading, a = pair
+        m = READINGS[reading][0]
+        nal_columns = tuple(
+            Column(f"NAL ν={nu}", trained.nal[g].mean(-1), *_metrics(env, trained.nal[g], a, m))
+            for g, nu in enumerate(printed.TABLE3_NU)
+        )
+        g = 0 if pair == pairs[0] else len(printed.TABLE3_NU) + pairs.index(pair) - 1
+        maml = Column("MAML", trained.maml[g].mean(-1), *_metrics(env, trained.maml[g], a, m))
+        results[pair] = nal_columns + (maml,)
+    return results
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Printed Table 3 against one set of SGD columns, under the stated rules."""
+
+    coordinate_within: tuple[bool, ...]  # |printed - ours| <= 2 sqrt(std_p² + std_ours²), per column
+    difference_within: tuple[bool, ...]  # NAL test error minus MAML's; 2 x the root sum of the 4 stds
+    coordinate_order_ok: bool  # increasing in ν, MAML largest (as printed)
+    error_order_ok: bool  # decreasing in ν, MAML smallest (as printed)
+
+
+def compare(columns: tuple[Column, ...], metric: str = "excess_risk") -> Comparison:
+    """Apply the verdict rules to SGD columns (test error = ``metric`` of :class:`Column`)."""
+    coordinate_ok, difference_ok = [], []
+    maml_error = getattr(columns[-1], metric)
+    for column, (p_mean, p_std) in zip(columns, printed.TABLE3_AVERAGE_COORDINATE):
+        values = column.average_coordinate
+        coordinate_ok.append(bool(abs(p_mean - values.mean()) <= 2 * np.hypot(p_std, values.std(ddof=1))))
+    maml_printed = printed.TABLE3_TEST_ERROR[-1]
+    for column, (p_mean, p_std) in zip(columns[:-1], printed.TABLE3_TEST_ERROR[:-1]):
+        ours = getattr(column, metric)
+        printed_difference = p_mean - maml_printed[0]
+        spread = p_std**2 + maml_printed[1] ** 2 + ours.var(ddof=1) + maml_error.var(ddof=1)
+        difference_ok.append(bool(abs(printed_difference - (ours.mean() - maml_error.mean())) <= 2 * np.sqrt(spread)))
+    coordinates = [c.average_coordinate.mean() for c in columns]
+    errors = [getattr(c, metric).mean() for c in columns]
+    return Comparison(
+        tuple(coordinate_ok),
+        tuple(difference_ok),
+        bool(np.all(np.diff(coordinates) > 0)),
+        bool(np.all(np.diff(errors) < 0)),
+    )

@@ -1,0 +1,166 @@
+"""Training objectives (eqs. 3-4), printed minimisers (eqs. 41, 43) and the convergence machinery.
+
+The printed closed forms are compared with minimisers derived from the objectives by
+independent routes (normal equations, polarisation of objective values, finite
+differences, gradient descent, SGD); batched code is compared with naive loops.
+"""
+
+import numpy as np
+import pytest
+
+from maml_landscape.numerics import convergence as conv
+from maml_landscape.numerics import empirical as emp
+from maml_landscape.numerics.environments import hard_easy_mixture
+
+ALPHA = 0.3
+
+
+def _problem(seed=0, T=6, tau=3, n1=4, n2=3, d=3, noise=0.5, lead=()):
+    """Random non-isotropic data with known w* and noise; episodes split."""
+    rng = np.random.default_rng(seed)
+    n = tau * (n1 + n2)
+    A = rng.normal(size=(*lead, T, d, d)) / np.sqrt(d)
+    X = np.einsum("...tnj,...tij->...tni", rng.normal(size=(*lead, T, n, d)), A + np.eye(d))
+    w_star = rng.normal(size=(*lead, T, d))
+    z = noise * rng.normal(size=(*lead, T, n))
+    y = np.einsum("...tnd,...td->...tn", X, w_star) + z
+    X_in, y_in, X_out, y_out = emp.split_episodes(X, y, tau, n2)
+    _, z_in, _, z_out = emp.split_episodes(X, z, tau, n2)
+    return dict(X=X, y=y, z=z, w_star=w_star, X_in=X_in, y_in=y_in, X_out=X_out, y_out=y_out, z_in=z_in, z_out=z_out)
+
+
+def _episodes(p):
+    return p["X_in"], p["y_in"], p["X_out"], p["y_out"]
+
+
+def test_nal_printed_equals_objective_minimiser_three_ways():
+    p = _problem()
+    printed = emp.nal_solution_printed(p["X"], p["w_star"], p["z"])
+    normal = emp.nal_minimiser(p["X"], p["y"])
+    for normalisation in emp.NORMALISATIONS:
+        polarised = emp.quadratic_from_objective(lambda w: emp.nal_objective(w, p["X"], p["y"], normalisation), 3).solve()
+        np.testing.assert_allclose(polarised, normal, rtol=1e-9)
+    hessian = emp.nal_normal_equations(p["X"], p["y"]).hessian
+    gd = emp.gradient_descent(lambda w: emp.nal_gradient(w, p["X"], p["y"]), np.zeros(3), 1 / np.linalg.eigvalsh(hessian)[-1], 2000)
+    np.testing.assert_allclose(printed, normal, rtol=1e-10)
+    np.testing.assert_allclose(gd, normal, rtol=1e-8)
+
+
+def test_maml_printed_equals_minimiser_for_average_inner_loss_only():
+    p = _problem()
+    printed = emp.maml_solution_printed(p["X_in"], p["z_in"], p["X_out"], p["z_out"], p["w_star"], ALPHA)
+    mean_min = emp.maml_minimiser(*_episodes(p), ALPHA, "mean")
+    np.testing.assert_allclose(printed, mean_min, rtol=1e-10)
+    for outer in emp.NORMALISATIONS:  # the outer normalisation does not move the minimiser
+        polarised = emp.quadratic_from_objective(lambda w: emp.maml_objective(w, *_episodes(p), ALPHA, "mean", outer), 3)
+        np.testing.assert_allclose(polarised.solve(), mean_min, rtol=1e-8)
+    sum_min = emp.maml_minimiser(*_episodes(p), ALPHA, "sum")
+    assert np.linalg.norm(sum_min - printed) > 1e-3 * np.linalg.norm(printed)
+    rescaled = emp.maml_minimiser(*_episodes(p), ALPHA / p["X_in"].shape[-2], "sum")
+    np.testing.assert_allclose(rescaled, printed, rtol=1e-10)
+
+
+def test_a_sign_error_in_eq43_is_detected():
+    """Flipping the sign of the z_in term (as eq. 42 reads) gives a different point: the comparison has power."""
+    p = _problem(noise=1.0)
+    n2, d = p["X_in"].shape[-2], 3
+    P = np.eye(d) - (ALPHA / n2) * np.einsum("...ni,...nj->...ij", p["X_in"], p["X_in"])
+    G = np.einsum("...ni,...nj->...ij", p["X_out"], p["X_out"])
+    Q = P @ G @ P
+    terms = (
+        np.einsum("...ij,...j->...i", Q, p["w_star"][:, None, :])
+        + np.einsum("...ij,...nj,...n->...i", P, p["X_out"], p["z_out"])
+        + (ALPHA / n2) * np.einsum("...ij,...jk,...nk,...n->...i", P, G, p["X_in"], p["z_in"])
+    )
+    flipped = np.linalg.solve(Q.sum(axis=(0, 1)), terms.sum(axis=(0, 1)))
+    assert np.linalg.norm(flipped - emp.maml_minimiser(*_episodes(p), ALPHA)) > 1e-3
+
+
+def test_maml_gradient_matches_finite_differences_and_normal_equations():
+    p = _problem(seed=3)
+    rng = np.random.default_rng(1)
+    w = rng.normal(size=3)
+    grad = emp.maml_gradient(w, *_episodes(p), ALPHA)
+    h = 1e-5
+    fd = np.array([
+        (emp.maml_objective(w + h * e, *_episodes(p), ALPHA) - emp.maml_objective(w - h * e, *_episodes(p), ALPHA)) / (2 * h)
+        for e in np.eye(3)
+    ])
+    np.testing.assert_allclose(grad, fd, rtol=1e-6, atol=1e-8)
+    ne = emp.maml_normal_equations(*_episodes(p), ALPHA)
+    np.testing.assert_allclose(grad, ne.hessian @ w - ne.rhs, rtol=1e-10, atol=1e-12)
+
+
+def test_vectorised_matches_naive_loops():
+    p = _problem(seed=5, lead=(4,))
+    batched = emp.maml_solution_printed(p["X_in"], p["z_in"], p["X_out"], p["z_out"], p["w_star"], ALPHA)
+    batched_min = emp.maml_minimiser(*_episodes(p), ALPHA)
+    for r in range(4):
+        H, b = np.zeros((3, 3)), np.zeros(3)
+        T, tau, n2 = p["X_in"].shape[1:4]
+        for i in range(T):
+            for j in range(tau):
+                Xi, yi, Xo, yo = (a[r, i, j] for a in _episodes(p))
+                P = np.eye(3) - ALPHA / n2 * Xi.T @ Xi
+                H += P @ Xo.T @ Xo @ P
+                b += P @ Xo.T @ (yo - Xo @ (ALPHA / n2 * Xi.T @ yi))
+        np.testing.assert_allclose(batched[r], np.linalg.solve(H, b), rtol=1e-9)
+        np.testing.assert_allclose(batched_min[r], np.linalg.solve(H, b), rtol=1e-9)
+        gram = sum(x.T @ x for x in p["X"][r])
+        rhs = sum(x.T @ y for x, y in zip(p["X"][r], p["y"][r]))
+        np.testing.assert_allclose(emp.nal_minimiser(p["X"], p["y"])[r], np.linalg.solve(gram, rhs), rtol=1e-9)
+
+
+def test_sgd_one_task_per_step_approaches_the_minimiser():
+    p = _problem(seed=7, T=8)
+    target = emp.maml_minimiser(*_episodes(p), ALPHA)
+    largest = np.linalg.eigvalsh(emp.maml_normal_equations(*_episodes(p), ALPHA).hessian)[-1]
+    sgd = emp.sgd_one_task(
+        lambda w, i: emp.maml_gradient(w, *(a[i : i + 1] for a in _episodes(p)), ALPHA),
+        8, np.zeros(3), 0.5 / largest, 8000, np.random.default_rng(0), decay=0.01,
+    )
+    assert np.linalg.norm(sgd - target) < 0.1 * np.linalg.norm(target)
+
+
+def test_bad_input_raises_clear_errors():
+    p = _problem()
+    with pytest.raises(ValueError, match="n = tau"):
+        emp.split_episodes(p["X"], p["y"], tau=4, n2=3)
+    with pytest.raises(ValueError, match="normalisation"):
+        emp.nal_objective(np.zeros(3), p["X"], p["y"], "median")
+    with pytest.raises(ValueError, match="unique minimiser"):
+        emp.nal_minimiser(p["X"][:1, :2], p["y"][:1, :2])
+    with pytest.raises(ValueError, match="log-log"):
+        conv.fit_power_law(np.array([1.0, 2, 4]), -np.ones((3, 3)))
+
+
+def test_power_law_fit_recovers_a_known_slope_and_flags_slower_rates():
+    rng = np.random.default_rng(0)
+    x = np.array([1.0, 2, 4, 8, 16])
+    errors = x ** -0.5 * np.exp(0.1 * rng.normal(size=(50, 5)))
+    fit = conv.fit_power_law(x, errors)
+    assert abs(fit.slope + 0.5) < 5 * fit.stderr + 1e-12
+    assert conv.compare_rate(fit, -0.5, 3.0, 0.0).relation == "matches"
+    slow = conv.fit_power_law(x, x ** -0.2 * np.exp(0.1 * rng.normal(size=(50, 5))))
+    assert conv.compare_rate(slow, -0.5, 3.0, 0.05).relation == "slower"
+
+
+def test_error_decomposition_is_deterministic_and_consistent():
+    env = hard_easy_mixture(3, 0.3, 1.0, 1.0, 0.2, 0.2, 0.1)
+    a = conv.maml_errors(env, 0.5, 5, 4, 3, 3, 6, np.random.default_rng(2))
+    b = conv.maml_errors(env, 0.5, 5, 4, 3, 3, 6, np.random.default_rng(2))
+    np.testing.assert_array_equal(a.total, b.total)
+    assert np.all(a.total <= a.sampling + a.tasks + 1e-12)  # triangle inequality (eq. 85)
+    c = conv.nal_errors(env, 5, 10, 6, np.random.default_rng(2))
+    assert c.total.shape == (6,) and np.all(c.total <= c.sampling + c.tasks + 1e-12)
+
+
+def test_theorem3_thresholds_are_typed_and_derived():
+    t = conv.theorem3_thresholds()
+    s = conv.theorem3_symbols()
+    assert (t.statement / t.proof_end).simplify() == s["d"]
+    # the derived requirement makes 1/(β̂ - γ/√τ) exactly 2/β̂ at the boundary
+    values = {s["d"]: 3, s["alpha"]: 0.5, s["L"]: 1, s["c"]: 1, s["T"]: 10, s["hat_beta"]: 0.1}
+    tau = float(t.required.subs(values))
+    gamma = 4 * 3 * np.sqrt(0.5**4 / 1) * np.log(100 * 10 * 3) ** 3
+    assert np.isclose(1 / (0.1 - gamma / np.sqrt(tau)), 2 / 0.1)
