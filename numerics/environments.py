@@ -69,10 +69,14 @@ class TaskFamily:
     def __post_init__(self) -> None:
         weight = float(self.weight)
         if not np.isfinite(weight) or weight <= 0:
-            raise ValueError(f"a task family's weight must be positive and finite, got {self.weight}")
+            raise ValueError(
+                f"a task family's weight must be positive and finite, got {self.weight}"
+            )
         w_mean = np.array(self.w_mean, dtype=float)
         if w_mean.ndim != 1 or w_mean.size == 0:
-            raise ValueError(f"w_mean must be a non-empty vector of shape (d,), got shape {w_mean.shape}")
+            raise ValueError(
+                f"w_mean must be a non-empty vector of shape (d,), got shape {w_mean.shape}"
+            )
         if not np.all(np.isfinite(w_mean)):
             raise ValueError("w_mean must have finite entries")
         dim = w_mean.size
@@ -178,8 +182,12 @@ class Environment:
         family_index = np.asarray(family_index)
         w_star = np.asarray(w_star, dtype=float)
         if family_index.ndim != 1 or not np.issubdtype(family_index.dtype, np.integer):
-            raise ValueError("family_index must be a 1-D integer array, as returned by sample_tasks")
-        if family_index.size and (family_index.min() < 0 or family_index.max() >= len(self.families)):
+            raise ValueError(
+                "family_index must be a 1-D integer array, as returned by sample_tasks"
+            )
+        if family_index.size and (
+            family_index.min() < 0 or family_index.max() >= len(self.families)
+        ):
             raise ValueError(f"family_index entries must lie in [0, {len(self.families)})")
         if w_star.shape != (family_index.size, self.dim):
             raise ValueError(
@@ -224,7 +232,9 @@ def two_tasks(
     rho_h, rho_e = _positive("rho_h", rho_h), _positive("rho_e", rho_e)
     w1, w2 = np.asarray(w1, dtype=float), np.asarray(w2, dtype=float)
     if w1.ndim != 1 or w1.shape != w2.shape:
-        raise ValueError(f"w1 and w2 must be vectors of the same shape (d,), got {w1.shape} and {w2.shape}")
+        raise ValueError(
+            f"w1 and w2 must be vectors of the same shape (d,), got {w1.shape} and {w2.shape}"
+        )
     dim = w1.size
     eye, zeros = np.eye(dim), np.zeros((dim, dim))
     return Environment(

@@ -20,7 +20,6 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 import numpy as np
-
 from maml_landscape.numerics.empirical import NORMALISATIONS
 from maml_landscape.numerics.environments import Environment
 from maml_landscape.numerics.population import (
@@ -235,11 +234,22 @@ def meta_loss_mc(
     """F_m(w) of eq. (1) by simulation: task, m adaptation samples, the SGD step, test points.
 
     ``normalisation="mean"`` steps on (1/(2m))‖X̂w - ŷ‖² (Sec. 2, App. A.1); ``"sum"`` on
-    ½‖X̂w - ŷ‖² as printed in Sec. 3 (the same as step size mα with the mean). Each sample averages ``test_points`` test losses.
+    ½‖X̂w - ŷ‖² as printed in Sec. 3 (the same as step size mα with the mean). Each
+    sample averages ``test_points`` test losses.
     """
     w = check_point(env, w)
     return _loss_estimate(
-        rng, env, w[None, :], np.ones(1), alpha, m, samples, test_points, normalisation, False, max_floats
+        rng,
+        env,
+        w[None, :],
+        np.ones(1),
+        alpha,
+        m,
+        samples,
+        test_points,
+        normalisation,
+        False,
+        max_floats,
     )
 
 
@@ -258,7 +268,16 @@ def meta_loss_difference_mc(
     """F_m(w) - F_m(w_reference), both on the same tasks, samples and test points (paired)."""
     inits = np.stack([check_point(env, w), check_point(env, w_reference)])
     return _loss_estimate(
-        rng, env, inits, np.array([1.0, -1.0]), alpha, m, samples, test_points, "mean", False,
+        rng,
+        env,
+        inits,
+        np.array([1.0, -1.0]),
+        alpha,
+        m,
+        samples,
+        test_points,
+        "mean",
+        False,
         max_floats,
     )
 
@@ -282,10 +301,19 @@ def excess_risk_mc(
     """
     if paired:
         return meta_loss_difference_mc(
-            rng, env, w, maml_solution(env, alpha, m), alpha, m, samples,
-            test_points=test_points, max_floats=max_floats,
+            rng,
+            env,
+            w,
+            maml_solution(env, alpha, m),
+            alpha,
+            m,
+            samples,
+            test_points=test_points,
+            max_floats=max_floats,
         )
-    loss = meta_loss_mc(rng, env, w, alpha, m, samples, test_points=test_points, max_floats=max_floats)
+    loss = meta_loss_mc(
+        rng, env, w, alpha, m, samples, test_points=test_points, max_floats=max_floats
+    )
     return MonteCarloEstimate(loss.estimate - min_meta_loss(env, alpha, m), loss.stderr, loss.n)
 
 
@@ -307,6 +335,15 @@ def risk_above_task_optima_mc(
     """
     inits = check_point(env, w)[None, :]
     return _loss_estimate(
-        rng, env, inits, np.array([1.0, -1.0]), alpha, m, samples, test_points, "mean", True,
+        rng,
+        env,
+        inits,
+        np.array([1.0, -1.0]),
+        alpha,
+        m,
+        samples,
+        test_points,
+        "mean",
+        True,
         max_floats,
     )

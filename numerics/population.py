@@ -19,7 +19,6 @@ E_m(w) = ½ (w - w_MAML*)ᵀ E_i[Q_i^(m)] (w - w_MAML*).
 from __future__ import annotations
 
 import numpy as np
-
 from maml_landscape.numerics.environments import Environment
 
 
@@ -29,7 +28,9 @@ def check_step_size(alpha: float) -> float:
         raise ValueError(f"alpha must be a positive number, got {alpha!r}")
     alpha = float(alpha)
     if not np.isfinite(alpha) or alpha <= 0:
-        raise ValueError(f"alpha (the inner SGD step size) must be positive and finite, got {alpha}")
+        raise ValueError(
+            f"alpha (the inner SGD step size) must be positive and finite, got {alpha}"
+        )
     return alpha
 
 
@@ -87,7 +88,9 @@ def nal_solution(env: Environment) -> np.ndarray:
 
 def maml_solution(env: Environment, alpha: float, n2: int) -> np.ndarray:
     """w_MAML* = E_i[Q_i^(n2)]⁻¹ E_i[Q_i^(n2) w_i*] (eq. (5)), the minimiser of F_{n2}."""
-    return _weighted_solution(env, q_matrix(env.sigmas, check_step_size(alpha), check_sample_count("n2", n2)))
+    return _weighted_solution(
+        env, q_matrix(env.sigmas, check_step_size(alpha), check_sample_count("n2", n2))
+    )
 
 
 def noise_floor(env: Environment, alpha: float, m: int) -> float:

@@ -19,6 +19,8 @@ Sample sizes, chosen for power (measured over 30 draws each, at these sizes):
 - F_m, E_m and F_m − E_i inf F_m,i: 40,000 tasks × 4 test points; a swapped α sign or a
   factor 2 is rejected on nearly every draw, the smaller mutants (Σ³ dropped, 1/(m+1))
   on ≥ 70% of draws, so a 12-example run rejects them with overwhelming probability.
+- Corollary 1 (Sec. 3.2 mixture, n2 = m): the same 40,000 tasks × 4 test points at
+  w_NAL* and w_MAML*.
 """
 
 from __future__ import annotations
@@ -29,9 +31,13 @@ from dataclasses import dataclass
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
-
-from maml_landscape.numerics.environments import Environment, random_covariance, random_environment
 from maml_landscape.numerics import population
+from maml_landscape.numerics.environments import (
+    Environment,
+    hard_easy_mixture,
+    random_covariance,
+    random_environment,
+)
 from maml_landscape.numerics.monte_carlo import (
     excess_risk_mc,
     gram_sandwich_mc,
@@ -39,6 +45,7 @@ from maml_landscape.numerics.monte_carlo import (
     q_matrix_mc,
     risk_above_task_optima_mc,
 )
+
 from maml_landscape.stats import FAMILY_ALARM_RATE, z_threshold
 
 LEMMA2_SAMPLES = 40_000
@@ -74,7 +81,9 @@ def fixed_matrix(seed: int, d: int, symmetric: bool) -> np.ndarray:
 
 
 def environment(seed: int, d: int, families: int) -> Environment:
-    return random_environment(np.random.default_rng(seed), d, families, eigenvalue_range=EIGENVALUE_RANGE)
+    return random_environment(
+        np.random.default_rng(seed), d, families, eigenvalue_range=EIGENVALUE_RANGE
+    )
 
 
 def step_size(sigmas: np.ndarray, scale: float) -> float:
@@ -94,7 +103,12 @@ def _matrix_ztest(mc, predicted: np.ndarray, upper_only: bool) -> ZTest:
 
 
 def lemma2_ztest(
-    seed: int, sigma: np.ndarray, A: np.ndarray, n: int, formula: Callable, samples: int = LEMMA2_SAMPLES
+    seed: int,
+    sigma: np.ndarray,
+    A: np.ndarray,
+    n: int,
+    formula: Callable,
+    samples: int = LEMMA2_SAMPLES,
 ) -> ZTest:
     """Entrywise z-test of E[(XᵀX/n)A(XᵀX/n)] against ``formula(sigma, A, n)``."""
     mc = gram_sandwich_mc(np.random.default_rng(seed), sigma, A, n, samples)
@@ -110,34 +124,63 @@ def q_ztest(
 
 
 def meta_loss_ztest(
-    seed: int, env: Environment, w: np.ndarray, alpha: float, m: int, formula: Callable,
+    seed: int,
+    env: Environment,
+    w: np.ndarray,
+    alpha: float,
+    m: int,
+    formula: Callable,
     samples: int = LOSS_SAMPLES,
 ) -> ZTest:
     """z-test of the simulated F_m(w) (SGD step and test points) against ``formula(env, w, alpha, m)``."""
-    mc = meta_loss_mc(np.random.default_rng(seed), env, w, alpha, m, samples, test_points=TEST_POINTS)
+    mc = meta_loss_mc(
+        np.random.default_rng(seed), env, w, alpha, m, samples, test_points=TEST_POINTS
+    )
     return ZTest(abs(mc.z(formula(env, w, alpha, m))), z_threshold(1, FAMILY_ALARM_RATE))
 
 
 def excess_risk_ztest(
-    seed: int, env: Environment, w: np.ndarray, alpha: float, m: int, formula: Callable,
+    seed: int,
+    env: Environment,
+    w: np.ndarray,
+    alpha: float,
+    m: int,
+    formula: Callable,
     samples: int = LOSS_SAMPLES,
 ) -> ZTest:
     """Both Monte Carlo excess risks (paired, and MC minus exact inf) against ``formula(env, w, alpha, m)``."""
     predicted = formula(env, w, alpha, m)
     z = [
-        abs(excess_risk_mc(np.random.default_rng(seed + k), env, w, alpha, m, samples, paired=paired,
-                           test_points=TEST_POINTS).z(predicted))
+        abs(
+            excess_risk_mc(
+                np.random.default_rng(seed + k),
+                env,
+                w,
+                alpha,
+                m,
+                samples,
+                paired=paired,
+                test_points=TEST_POINTS,
+            ).z(predicted)
+        )
         for k, paired in enumerate((True, False))
     ]
     return ZTest(max(z), z_threshold(2, FAMILY_ALARM_RATE))
 
 
 def risk_above_task_optima_ztest(
-    seed: int, env: Environment, w: np.ndarray, alpha: float, m: int, formula: Callable,
+    seed: int,
+    env: Environment,
+    w: np.ndarray,
+    alpha: float,
+    m: int,
+    formula: Callable,
     samples: int = LOSS_SAMPLES,
 ) -> ZTest:
     """z-test of F_m(w) - E_i inf F_{m,i} (paired with each task's w_i*) against ``formula``."""
-    mc = risk_above_task_optima_mc(np.random.default_rng(seed), env, w, alpha, m, samples, test_points=TEST_POINTS)
+    mc = risk_above_task_optima_mc(
+        np.random.default_rng(seed), env, w, alpha, m, samples, test_points=TEST_POINTS
+    )
     return ZTest(abs(mc.z(formula(env, w, alpha, m))), z_threshold(1, FAMILY_ALARM_RATE))
 
 
@@ -152,8 +195,12 @@ steps = st.floats(*STEP_RANGE)
 family_counts = st.integers(1, 4)
 
 
-def lemma2_property(formula: Callable, symmetric: st.SearchStrategy = st.booleans()):
-    """E[(XᵀX/n)A(XᵀX/n)] simulated vs ``formula(sigma, A, n)``, random SPD Σ and A."""
+def lemma2_property(formula: Callable, symmetric: st.SearchStrategy | None = None):
+    """E[(XᵀX/n)A(XᵀX/n)] simulated vs ``formula(sigma, A, n)``, random SPD Σ and A.
+
+    ``symmetric`` draws whether A is symmetric (both by default).
+    """
+    symmetric = st.booleans() if symmetric is None else symmetric
 
     @given(seed=seeds, d=dims, n=counts, diagonal=st.booleans(), symmetric=symmetric)
     def run(seed, d, n, diagonal, symmetric):
@@ -211,6 +258,49 @@ def risk_above_task_optima_property(formula: Callable):
         env = environment(seed, d, k)
         alpha = step_size(env.sigmas, scale)
         result = risk_above_task_optima_ztest(seed + 1, env, point(seed + 2, d), alpha, m, formula)
+        assert not result.rejects, result
+
+    return run
+
+
+def mixture_property(formula: Callable):
+    """Sec. 3.2 mixture: simulated F_m − E_i inf F_{m,i} at w_NAL* and w_MAML* (n2 = m) vs Corollary 1.
+
+    ``formula(rho_h, rho_e, R, r_h, r_e, alpha, m, d)`` returns (E_m(w_NAL*), E_m(w_MAML*)) in
+    Proposition 1's sense (theory.mixture.excess_risks). Two z-tests per example.
+    """
+
+    @given(
+        seed=seeds,
+        d=dims,
+        m=counts,
+        rho_e=st.floats(0.5, 2.0),
+        ratio=st.floats(0.05, 1.0),
+        R=st.floats(0.0, 3.0),
+        r_h=st.floats(0.01, 1.0),
+        r_e=st.floats(0.01, 1.0),
+        scale=steps,
+    )
+    def run(seed, d, m, rho_e, ratio, R, r_h, r_e, scale):
+        rho_h, alpha = ratio * rho_e, scale / rho_e
+        env = hard_easy_mixture(d, rho_h, rho_e, R, r_h, r_e, noise_var=0.01)
+        predicted = [float(v) for v in formula(rho_h, rho_e, R, r_h, r_e, alpha, m, d)]
+        solutions = (population.nal_solution(env), population.maml_solution(env, alpha, m))
+        z = [
+            abs(
+                risk_above_task_optima_mc(
+                    np.random.default_rng(seed + k),
+                    env,
+                    w,
+                    alpha,
+                    m,
+                    LOSS_SAMPLES,
+                    test_points=TEST_POINTS,
+                ).z(value)
+            )
+            for k, (w, value) in enumerate(zip(solutions, predicted))
+        ]
+        result = ZTest(max(z), z_threshold(2, FAMILY_ALARM_RATE))
         assert not result.rejects, result
 
     return run

@@ -13,7 +13,6 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from maml_landscape.numerics import population
 from maml_landscape.numerics.checks.monte_carlo import (
     find_order_counterexample,
@@ -21,15 +20,22 @@ from maml_landscape.numerics.checks.monte_carlo import (
     lemma2_printed,
     q_derived,
 )
+from maml_landscape.numerics.environments import hard_easy_mixture
+from maml_landscape.theory import mixture
+
 from tests import helpers_monte_carlo as h
 
-
 test_lemma2_derived_matches_monte_carlo = h.lemma2_property(lemma2_derived)
-test_lemma2_printed_matches_monte_carlo_for_symmetric_A = h.lemma2_property(lemma2_printed, st.just(True))
+test_lemma2_printed_matches_monte_carlo_for_symmetric_A = h.lemma2_property(
+    lemma2_printed, st.just(True)
+)
 test_q_matrix_matches_monte_carlo = h.q_property(population.q_matrix)
 test_meta_loss_matches_simulated_sgd_step = h.meta_loss_property(population.meta_loss)
 test_excess_risk_matches_monte_carlo = h.excess_risk_property(population.excess_risk)
-test_risk_above_task_optima_matches_monte_carlo = h.risk_above_task_optima_property(population.risk_above_task_optima)
+test_risk_above_task_optima_matches_monte_carlo = h.risk_above_task_optima_property(
+    population.risk_above_task_optima
+)
+test_corollary1_derived_matches_monte_carlo = h.mixture_property(mixture.excess_risks)
 
 
 @given(seed=h.seeds, d=st.integers(2, 5), n=h.counts, diagonal=st.booleans())
@@ -40,15 +46,25 @@ def test_lemma2_printed_differs_from_derived_for_non_symmetric_A(seed, d, n, dia
     np.testing.assert_allclose(difference, sigma @ (A - A.T) @ sigma / n, atol=1e-10)
 
 
-@given(seed=h.seeds, d=h.dims, s=st.integers(1, 1000), scale=st.floats(0.05, 2.0), diagonal=st.booleans())
+@given(
+    seed=h.seeds,
+    d=h.dims,
+    s=st.integers(1, 1000),
+    scale=st.floats(0.05, 2.0),
+    diagonal=st.booleans(),
+)
 def test_q_matrix_equals_symbolic_derivation(seed, d, s, scale, diagonal):
     """The numeric Q^(s) (as printed) equals the Isserlis derivation of theory.adaptation (exact)."""
     sigma = h.covariance(seed, d, diagonal)
     alpha = h.step_size(sigma, scale)
-    np.testing.assert_allclose(population.q_matrix(sigma, alpha, s), q_derived(sigma, alpha, s), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(
+        population.q_matrix(sigma, alpha, s), q_derived(sigma, alpha, s), rtol=1e-10, atol=1e-12
+    )
 
 
-@given(seed=h.seeds, d=h.dims, k=h.family_counts, m=st.integers(1, 1000), scale=st.floats(0.05, 2.0))
+@given(
+    seed=h.seeds, d=h.dims, k=h.family_counts, m=st.integers(1, 1000), scale=st.floats(0.05, 2.0)
+)
 def test_maml_never_worse_than_nal_when_n2_equals_m(seed, d, k, m, scale):
     """S2.ORDER at the population solutions with n2 = m (exact): w_MAML* minimises F_m."""
     env = h.environment(seed, d, k)
@@ -60,7 +76,10 @@ def test_maml_never_worse_than_nal_when_n2_equals_m(seed, d, k, m, scale):
     assert abs(maml) <= 1e-12 * max(1.0, scale_f)
     assert maml <= nal + 1e-12 * max(1.0, scale_f)
     other = h.point(seed + 1, d)
-    assert population.meta_loss(env, w_maml, alpha, m) <= population.meta_loss(env, other, alpha, m) + 1e-12 * scale_f
+    assert (
+        population.meta_loss(env, w_maml, alpha, m)
+        <= population.meta_loss(env, other, alpha, m) + 1e-12 * scale_f
+    )
 
 
 @given(seed=h.seeds, d=h.dims, k=h.family_counts, m=h.counts, scale=h.steps)
@@ -71,8 +90,10 @@ def test_excess_risk_is_the_meta_loss_above_its_minimum(seed, d, k, m, scale):
     w = h.point(seed + 1, d)
     loss = population.meta_loss(env, w, alpha, m)
     np.testing.assert_allclose(
-        population.excess_risk(env, w, alpha, m), loss - population.min_meta_loss(env, alpha, m),
-        rtol=1e-8, atol=1e-10 * max(1.0, loss),
+        population.excess_risk(env, w, alpha, m),
+        loss - population.min_meta_loss(env, alpha, m),
+        rtol=1e-8,
+        atol=1e-10 * max(1.0, loss),
     )
     assert population.min_meta_loss(env, alpha, m) >= population.noise_floor(env, alpha, m) - 1e-12
 
@@ -82,7 +103,34 @@ def test_order_counterexample_search_finds_a_verified_violation_for_n2_not_m():
     found, violations = find_order_counterexample(np.random.default_rng(20240601), 200)
     assert found is not None and violations >= 1
     assert found.n2 != found.m
-    maml = population.excess_risk(found.env, population.maml_solution(found.env, found.alpha, found.n2), found.alpha, found.m)
-    nal = population.excess_risk(found.env, population.nal_solution(found.env), found.alpha, found.m)
+    maml = population.excess_risk(
+        found.env, population.maml_solution(found.env, found.alpha, found.n2), found.alpha, found.m
+    )
+    nal = population.excess_risk(
+        found.env, population.nal_solution(found.env), found.alpha, found.m
+    )
     assert maml == pytest.approx(found.maml_excess) and nal == pytest.approx(found.nal_excess)
     assert maml > nal
+
+
+@given(
+    d=h.dims,
+    m=st.integers(1, 500),
+    rho_e=st.floats(0.5, 2.0),
+    ratio=st.floats(0.05, 1.0),
+    R=st.floats(0.0, 3.0),
+    r_h=st.floats(0.0, 1.0),
+    r_e=st.floats(0.0, 1.0),
+    scale=st.floats(0.1, 2.0),
+)
+def test_corollary1_derived_equals_exact_population_value(d, m, rho_e, ratio, R, r_h, r_e, scale):
+    """theory.mixture.excess_risks equals population.risk_above_task_optima at w_NAL*, w_MAML* (exact)."""
+    rho_h, alpha = ratio * rho_e, scale / rho_e
+    env = hard_easy_mixture(d, rho_h, rho_e, R, r_h, r_e, noise_var=0.01)
+    nal, maml = (float(v) for v in mixture.excess_risks(rho_h, rho_e, R, r_h, r_e, alpha, m, d))
+    exact_nal = population.risk_above_task_optima(env, population.nal_solution(env), alpha, m)
+    exact_maml = population.risk_above_task_optima(
+        env, population.maml_solution(env, alpha, m), alpha, m
+    )
+    assert nal == pytest.approx(exact_nal, rel=1e-9, abs=1e-12)
+    assert maml == pytest.approx(exact_maml, rel=1e-9, abs=1e-12)

@@ -5,7 +5,8 @@ The mutants are alternative implementations of the formulas under test:
 - "n instead of n+1": Lemma 2 with (n+1)/n · ΣAΣ replaced by (n/n) ΣAΣ, and Q^(s) with
   the 1/s of its correction replaced by 1/(s+1);
 - a factor 2 in F_m (the quadratic term without its ½, as in eq. (17));
-- a swapped sign of α (the step w + α∇f̂, i.e. (I + αΣ)Σ(I + αΣ)).
+- a swapped sign of α (the step w + α∇f̂, i.e. (I + αΣ)Σ(I + αΣ));
+- Corollary 1 (theory.mixture) with d/m in place of (d+1)/m in a_E, a_H.
 
 Each mutation test builds the *same* Hypothesis property test as
 tests/test_monte_carlo_properties.py (tests/helpers_monte_carlo.py: same strategies,
@@ -18,11 +19,13 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import sympy
 from hypothesis import Phase, settings
 from hypothesis import strategies as st
-
 from maml_landscape.numerics import population
 from maml_landscape.numerics.checks.monte_carlo import lemma2_printed
+from maml_landscape.theory import mixture
+
 from tests import helpers_monte_carlo as h
 
 # ---------------------------------------------------------------------------
@@ -40,7 +43,9 @@ def _q(sigma, alpha, s, sign=1.0, cube=1.0, s_offset=0):
     shrink = eye - sign * alpha * sigma
     sigma_sq = sigma @ sigma
     trace_sq = np.trace(sigma_sq, axis1=-2, axis2=-1)[..., None, None]
-    return shrink @ sigma @ shrink + alpha**2 / (s + s_offset) * (trace_sq * sigma + cube * sigma_sq @ sigma)
+    return shrink @ sigma @ shrink + alpha**2 / (s + s_offset) * (
+        trace_sq * sigma + cube * sigma_sq @ sigma
+    )
 
 
 def q_without_cube(sigma, alpha, s):
@@ -57,7 +62,9 @@ def q_s_plus_1(sigma, alpha, s):
 
 def _risk_above_optima(env, w, q):
     offset = w - env.w_means
-    quadratic = np.einsum("ki,kij,kj->k", offset, q, offset) + np.einsum("kij,kji->k", q, env.w_covs)
+    quadratic = np.einsum("ki,kij,kj->k", offset, q, offset) + np.einsum(
+        "kij,kji->k", q, env.w_covs
+    )
     return 0.5 * float(env.weights @ quadratic)
 
 
@@ -71,7 +78,9 @@ def with_q(mutant_q):
     """F_m, E_m and F_m − E_i inf F_m,i built from a mutated Q."""
 
     def meta_loss(env, w, alpha, m):
-        return _risk_above_optima(env, w, mutant_q(env.sigmas, alpha, m)) + population.noise_floor(env, alpha, m)
+        return _risk_above_optima(env, w, mutant_q(env.sigmas, alpha, m)) + population.noise_floor(
+            env, alpha, m
+        )
 
     def excess(env, w, alpha, m):
         return _excess(env, w, mutant_q(env.sigmas, alpha, m))
@@ -85,8 +94,9 @@ def with_q(mutant_q):
 def factor_2():
     """The quadratic term of F_m without its ½ (eq. (17) drops it)."""
     return {
-        "meta_loss": lambda env, w, a, m: 2 * population.risk_above_task_optima(env, w, a, m)
-        + population.noise_floor(env, a, m),
+        "meta_loss": lambda env, w, a, m: (
+            2 * population.risk_above_task_optima(env, w, a, m) + population.noise_floor(env, a, m)
+        ),
         "excess": lambda env, w, a, m: 2 * population.excess_risk(env, w, a, m),
         "above_optima": lambda env, w, a, m: 2 * population.risk_above_task_optima(env, w, a, m),
     }
@@ -130,7 +140,9 @@ def test_q_property_rejects_q_without_cube():
 
 
 @pytest.mark.mutation
-@pytest.mark.parametrize("mutant", [q_swapped_alpha, q_s_plus_1], ids=["swapped sign of α", "1/(s+1) for 1/s"])
+@pytest.mark.parametrize(
+    "mutant", [q_swapped_alpha, q_s_plus_1], ids=["swapped sign of α", "1/(s+1) for 1/s"]
+)
 def test_q_property_rejects_mutants(mutant):
     assert_property_fails(h.q_property(mutant))
 
@@ -155,3 +167,16 @@ def test_excess_risk_property_rejects_mutants(mutant):
 @pytest.mark.parametrize("mutant", list(LOSS_MUTANTS))
 def test_risk_above_task_optima_property_rejects_mutants(mutant):
     assert_property_fails(h.risk_above_task_optima_property(LOSS_MUTANTS[mutant]["above_optima"]))
+
+
+def corollary1_d_for_d_plus_1(rho_h, rho_e, R, r_h, r_e, alpha, m, d):
+    """Corollary 1 with d/m in place of (d+1)/m in a_E, a_H ("n instead of n+1").
+
+    The derived risks depend on m only through (d+1)/m, and (d+1)/m' = d/m for m' = m(d+1)/d.
+    """
+    return mixture.excess_risks(rho_h, rho_e, R, r_h, r_e, alpha, sympy.Rational(m * (d + 1), d), d)
+
+
+@pytest.mark.mutation
+def test_corollary1_property_rejects_d_for_d_plus_1():
+    assert_property_fails(h.mixture_property(corollary1_d_for_d_plus_1))

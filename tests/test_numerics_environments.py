@@ -10,7 +10,6 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-
 from maml_landscape.numerics import monte_carlo, population
 from maml_landscape.numerics.environments import (
     Environment,
@@ -20,6 +19,7 @@ from maml_landscape.numerics.environments import (
     table3_environment,
     two_tasks,
 )
+
 from maml_landscape.stats import FAMILY_ALARM_RATE, z_threshold
 from tests import helpers_monte_carlo as h
 
@@ -68,7 +68,9 @@ def test_environment_rejects_bad_input():
     with pytest.raises(ValueError, match="sum to 1"):
         Environment((family(weight=0.5), family(weight=0.4)), 0.1)
     with pytest.raises(ValueError, match="same dimension"):
-        Environment((family(weight=0.5), TaskFamily(0.5, np.eye(3), np.zeros(3), np.zeros((3, 3)))), 0.1)
+        Environment(
+            (family(weight=0.5), TaskFamily(0.5, np.eye(3), np.zeros(3), np.zeros((3, 3)))), 0.1
+        )
     with pytest.raises(ValueError, match="noise_var"):
         Environment((family(),), -0.1)
     with pytest.raises(ValueError, match="non-empty"):
@@ -127,7 +129,9 @@ def test_monte_carlo_functions_reject_bad_input():
     with pytest.raises(ValueError, match="positive definite"):
         monte_carlo.q_matrix_mc(rng, np.diag([1.0, -1.0]), 0.5, 2, 10)
     with pytest.raises(ValueError, match="normalisation"):
-        monte_carlo.meta_loss_mc(rng, table3_environment(), np.zeros(10), 0.5, 2, 10, normalisation="median")
+        monte_carlo.meta_loss_mc(
+            rng, table3_environment(), np.zeros(10), 0.5, 2, 10, normalisation="median"
+        )
     env = table3_environment()
     with pytest.raises(ValueError, match="family_index"):
         env.sample_data(rng, np.array([0, 2]), np.zeros((2, 10)), 3)
@@ -177,31 +181,49 @@ def test_sampled_tasks_and_data_have_the_environment_moments(seed, d, k):
     T, n = 20_000, 4
     index, w_star = env.sample_tasks(rng, T)
     X, y = env.sample_data(rng, index, w_star, n)
-    assert index.shape == (T,) and w_star.shape == (T, d) and X.shape == (T, n, d) and y.shape == (T, n)
+    assert (
+        index.shape == (T,)
+        and w_star.shape == (T, d)
+        and X.shape == (T, n, d)
+        and y.shape == (T, n)
+    )
     threshold = z_threshold(k + k * d + k * d * d + 1, FAMILY_ALARM_RATE)
     z_scores = []
     for j, member in enumerate(env.families):
         chosen = index == j
         count = int(chosen.sum())
-        z_scores.append((count - T * member.weight) / np.sqrt(T * member.weight * (1 - member.weight) + 1e-12))
+        z_scores.append(
+            (count - T * member.weight) / np.sqrt(T * member.weight * (1 - member.weight) + 1e-12)
+        )
         if count < 2:
             continue
         mean_w = w_star[chosen].mean(axis=0)
         se_w = np.sqrt(np.diag(member.w_cov) / count)
-        z_scores += list(np.where(se_w > 0, (mean_w - member.w_mean) / np.where(se_w > 0, se_w, 1), 0.0))
+        z_scores += list(
+            np.where(se_w > 0, (mean_w - member.w_mean) / np.where(se_w > 0, se_w, 1), 0.0)
+        )
         outer = np.einsum("tni,tnj->tnij", X[chosen], X[chosen]).reshape(-1, d, d)
-        z_scores += list(((outer.mean(0) - member.sigma) / (outer.std(0, ddof=1) / np.sqrt(len(outer)))).ravel())
+        z_scores += list(
+            ((outer.mean(0) - member.sigma) / (outer.std(0, ddof=1) / np.sqrt(len(outer)))).ravel()
+        )
     noise = (y - np.einsum("tnd,td->tn", X, w_star)).ravel()
     if env.noise_var > 0:
         squares = noise**2
-        z_scores.append((squares.mean() - env.noise_var) / (squares.std(ddof=1) / np.sqrt(squares.size)))
+        z_scores.append(
+            (squares.mean() - env.noise_var) / (squares.std(ddof=1) / np.sqrt(squares.size))
+        )
     else:
         assert np.abs(noise).max() < 1e-10
     assert np.max(np.abs(z_scores)) <= threshold
 
 
 def test_sampled_w_star_covariance_matches_w_cov():
-    member = TaskFamily(1.0, np.eye(3), np.array([1.0, -1.0, 0.5]), random_covariance(np.random.default_rng(3), 3, 0.2, 1.0))
+    member = TaskFamily(
+        1.0,
+        np.eye(3),
+        np.array([1.0, -1.0, 0.5]),
+        random_covariance(np.random.default_rng(3), 3, 0.2, 1.0),
+    )
     env = Environment((member,), 0.1)
     _, w_star = env.sample_tasks(np.random.default_rng(4), 50_000)
     centred = w_star - member.w_mean
@@ -235,7 +257,9 @@ def test_excess_risk_is_zero_at_the_optimum_and_positive_elsewhere():
     w_opt = population.maml_solution(env, 1.0, 25)
     assert population.excess_risk(env, w_opt, 1.0, 25) == pytest.approx(0.0, abs=1e-14)
     assert population.excess_risk(env, w_opt + 0.1, 1.0, 25) > 0
-    assert population.risk_above_task_optima(env, w_opt, 1.0, 25) > 0  # spread tasks cannot all be matched
+    assert (
+        population.risk_above_task_optima(env, w_opt, 1.0, 25) > 0
+    )  # spread tasks cannot all be matched
 
 
 # ---------------------------------------------------------------------------
@@ -248,7 +272,9 @@ def test_chunked_moments_equal_one_pass_moments():
     sigma = random_covariance(np.random.default_rng(1), 3, 0.5, 2.0)
     A = np.random.default_rng(2).standard_normal((3, 3))
     one_pass = monte_carlo.gram_sandwich_mc(np.random.default_rng(5), sigma, A, 3, 1000)
-    chunked = monte_carlo.gram_sandwich_mc(np.random.default_rng(5), sigma, A, 3, 1000, max_floats=200)
+    chunked = monte_carlo.gram_sandwich_mc(
+        np.random.default_rng(5), sigma, A, 3, 1000, max_floats=200
+    )
     np.testing.assert_allclose(chunked.estimate, one_pass.estimate, rtol=1e-12)
     np.testing.assert_allclose(chunked.stderr, one_pass.stderr, rtol=1e-10)
     X = np.random.default_rng(5).standard_normal((1000, 3, 3)) @ np.linalg.cholesky(sigma).T
@@ -270,6 +296,8 @@ def test_sum_normalisation_is_the_mean_normalisation_with_step_m_alpha():
     """Sec. 3's ½‖X̂w − ŷ‖² step equals the averaged-loss step with α → mα on the same draws."""
     env = table3_environment()
     w, m = np.ones(10), 7
-    total = monte_carlo.meta_loss_mc(np.random.default_rng(3), env, w, 0.01, m, 200, normalisation="sum")
+    total = monte_carlo.meta_loss_mc(
+        np.random.default_rng(3), env, w, 0.01, m, 200, normalisation="sum"
+    )
     mean = monte_carlo.meta_loss_mc(np.random.default_rng(3), env, w, 0.01 * m, m, 200)
     assert total.estimate == pytest.approx(mean.estimate, rel=1e-10)

@@ -14,18 +14,15 @@ t = ρ_H/ρ_E, ε = (d + 1)/m, u = R²/r_H and v = r_E/r_H (:func:`reduced_ratio
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 import sympy as sp
-
 from maml_landscape.theory.population import TaskFamily
 from maml_landscape.theory.two_tasks import (
     HALF,
-    coordinate_gap,
     coordinate_results_in_weights,
     gaussian_expectation,
-    isotropic_curvatures,
     substitute_weights,
 )
 
@@ -38,13 +35,13 @@ def coordinate_families(rho_h, rho_e, R, r_h, r_e) -> tuple[TaskFamily, TaskFami
     return TaskFamily(HALF, rho_h, R, r_h), TaskFamily(HALF, rho_e, 0, r_e)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _symbols():
     names = "rho_H rho_E R r_H r_E alpha m d a_H a_E"
     return sp.symbols(names, positive=True)
 
 
-@lru_cache(maxsize=None)
+@cache
 def coordinate_results_symbolic() -> dict[str, sp.Expr]:
     """Per-coordinate w_NAL*, w_MAML* and Proposition 1's gaps, with a_H, a_E left as symbols (cached).
 
@@ -101,11 +98,11 @@ def a2_terms(families: Sequence[TaskFamily], estimator_weights: Sequence, test_c
     lam = [sp.sympify(v) for v in estimator_weights]
     q = [sp.sympify(v) for v in test_curvatures]
     x = sp.Dummy("w_star")
-    mean_weight = sum(f.weight * l for f, l in zip(families, lam))
+    mean_weight = sum(f.weight * lam_k for f, lam_k in zip(families, lam))
     denominator = 4 * (lam[0] + lam[1]) ** 2
     numerators = []
     for j, test in enumerate(families):
-        pieces = [f.weight * l * (f.w_mean[0, 0] - x) for f, l in zip(families, lam)]
+        pieces = [f.weight * lam_k * (f.w_mean[0, 0] - x) for f, lam_k in zip(families, lam)]
         for integrand in (pieces[0] ** 2, pieces[1] ** 2, 2 * pieces[0] * pieces[1]):
             expected = gaussian_expectation(integrand, x, test.w_mean[0, 0], test.w_cov[0, 0])
             term = HALF * test.weight * q[j] * expected / mean_weight**2
@@ -113,7 +110,7 @@ def a2_terms(families: Sequence[TaskFamily], estimator_weights: Sequence, test_c
     return tuple(numerators), denominator
 
 
-@lru_cache(maxsize=None)
+@cache
 def reduced_ratio() -> sp.Expr:
     """Corollary 2's exact ratio at α = 1/ρ_E in the variables t, ε, u, v (:data:`T`, :data:`EPS`, :data:`U`, :data:`V`).
 
@@ -124,7 +121,7 @@ def reduced_ratio() -> sp.Expr:
     return sp.factor(sp.cancel(nal / maml))
 
 
-@lru_cache(maxsize=None)
+@cache
 def reduced_risks() -> tuple[sp.Expr, sp.Expr]:
     """E_m(w_NAL*), E_m(w_MAML*) at α = 1/ρ_E divided by d ρ_E r_H / 4, in t, ε, u, v."""
     s = symbols()
@@ -138,19 +135,19 @@ def reduced_risks() -> tuple[sp.Expr, sp.Expr]:
     return reduced
 
 
-@lru_cache(maxsize=None)
+@cache
 def ratio_large_R_limit() -> sp.Expr:
     """lim_{R→∞} of the exact ratio at α = 1/ρ_E (r_H, r_E fixed): u → ∞ in :func:`reduced_ratio`."""
     return sp.factor(sp.limit(reduced_ratio(), U, sp.oo))
 
 
-@lru_cache(maxsize=None)
+@cache
 def ratio_large_m_limit() -> sp.Expr:
     """lim_{m→∞} of the exact ratio at α = 1/ρ_E: ε → 0 in :func:`reduced_ratio`."""
     return sp.factor(sp.limit(reduced_ratio(), EPS, 0))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _ratio_numpy():
     return sp.lambdify((T, EPS, U, V), reduced_ratio(), "numpy")
 
@@ -161,16 +158,3 @@ def ratio_grid(t, eps, u, v) -> np.ndarray:
     if np.any((t <= 0) | (eps <= 0) | (u < 0) | (v < 0)):
         raise ValueError("need t = rho_H/rho_E > 0, eps = (d+1)/m > 0, u = R^2/r_H >= 0, v = r_E/r_H >= 0")
     return _ratio_numpy()(t, eps, u, v)
-
-
-def curvatures(families: Sequence[TaskFamily], alpha, m, d) -> list[sp.Expr]:
-    """The derived test curvatures a_H, a_E of the families (re-exported for the A.2 split)."""
-    return isotropic_curvatures(families, alpha, m, d)
-
-
-__all__ = [
-    "T", "EPS", "U", "V", "coordinate_families", "coordinate_results_symbolic", "symbols",
-    "excess_risks_in_weights", "excess_risks", "exact_ratio", "a2_terms", "reduced_ratio",
-    "reduced_risks", "ratio_large_R_limit", "ratio_large_m_limit", "ratio_grid", "curvatures",
-    "coordinate_gap",
-]

@@ -146,10 +146,13 @@ def meta_loss(
     ``"sum"`` on ``½‖X̂w - ŷ‖²`` as printed in Sec. 3. ``alpha = 0`` gives the NAL
     population objective ``E_i f_i(w)``.
     """
-    environment_dimension(families)
-    return sympy.expand(
-        sum(f.weight * family_meta_loss(w, f, noise_var, alpha, m, inner_loss) for f in families)
+    d = environment_dimension(families)
+    w = _column(w, d)
+    placeholder = sympy.Matrix(sympy.symbols(f"_v0:{d}"))
+    polynomial = sympy.expand(
+        sum(f.weight * family_meta_loss(placeholder, f, noise_var, alpha, m, inner_loss) for f in families)
     )
+    return polynomial.xreplace(dict(zip(placeholder, w)))
 
 
 def stationary_point(objective: Callable[[sympy.Matrix], sympy.Expr], d: int) -> sympy.Matrix:
@@ -162,7 +165,7 @@ def stationary_point(objective: Callable[[sympy.Matrix], sympy.Expr], d: int) ->
     value = sympy.expand(objective(w))
     gradient = sympy.Matrix([sympy.diff(value, v) for v in variables])
     hessian, rhs = sympy.linear_eq_to_matrix(list(gradient), list(variables))
-    if sympy.simplify(hessian.det()) == 0:
+    if sympy.cancel(hessian.det()) == 0:
         raise ValueError("the objective's Hessian is singular: the minimiser is not unique; "
                          "use positive definite covariances or a non-degenerate step size")
     return hessian.LUsolve(rhs).applyfunc(sympy.cancel)
@@ -185,7 +188,7 @@ def maml_solution(families: Sequence[TaskFamily], alpha, n2, inner_loss: str = "
 def meta_loss_infimum(families: Sequence[TaskFamily], noise_var, alpha, m, inner_loss: str = "mean") -> sympy.Expr:
     """``inf_w F_m(w)``, attained at :func:`maml_solution` with ``n2 = m`` (``F_m`` is a convex quadratic)."""
     best = maml_solution(families, alpha, m, inner_loss)
-    return sympy.simplify(meta_loss(best, families, noise_var, alpha, m, inner_loss))
+    return meta_loss(best, families, noise_var, alpha, m, inner_loss)
 
 
 def excess_risk(w, families: Sequence[TaskFamily], noise_var, alpha, m, inner_loss: str = "mean") -> sympy.Expr:
@@ -195,10 +198,9 @@ def excess_risk(w, families: Sequence[TaskFamily], noise_var, alpha, m, inner_lo
     at ``n2 = m``. This is *not* the quantity of Proposition 1 when the tasks'
     solutions differ; see :func:`task_oracle_gap`.
     """
-    gap = meta_loss(w, families, noise_var, alpha, m, inner_loss) - meta_loss_infimum(
+    return meta_loss(w, families, noise_var, alpha, m, inner_loss) - meta_loss_infimum(
         families, noise_var, alpha, m, inner_loss
     )
-    return sympy.simplify(gap)
 
 
 def task_optimum_loss(family: TaskFamily, noise_var, alpha, m, inner_loss: str = "mean") -> sympy.Expr:
@@ -221,4 +223,4 @@ def task_oracle_gap(w, families: Sequence[TaskFamily], noise_var, alpha, m, inne
     """
     environment_dimension(families)
     floor = sum(f.weight * task_optimum_loss(f, noise_var, alpha, m, inner_loss) for f in families)
-    return sympy.expand(meta_loss(w, families, noise_var, alpha, m, inner_loss) - floor)
+    return meta_loss(w, families, noise_var, alpha, m, inner_loss) - sympy.expand(floor)

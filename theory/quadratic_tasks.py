@@ -72,29 +72,52 @@ def nal_objective(pair: QuadraticPair, w: sp.Matrix) -> sp.Expr:
     return (pair.loss(1, w) + pair.loss(2, w)) / 2
 
 
-def _stationary_point(objective: sp.Expr, w: sp.Matrix) -> sp.Matrix:
-    """The unique solution of ``∇objective = 0`` (a linear system for quadratic tasks)."""
-    equations = [sp.diff(objective, wk) for wk in w]
-    solutions = sp.solve(equations, list(w), dict=True)
-    if len(solutions) != 1 or len(solutions[0]) != len(w):
-        raise ValueError("the objective has no unique stationary point (singular system)")
-    return w.subs(solutions[0]).applyfunc(sp.cancel)
+def _stationarity_system(objective: sp.Expr, w: sp.Matrix) -> tuple[sp.Matrix, sp.Matrix]:
+    """``(A, b)`` with ``∇objective(w) = A w - b`` (linear in w for quadratic tasks)."""
+    equations = [sp.expand(sp.diff(objective, wk)) for wk in w]
+    A, b = sp.linear_eq_to_matrix(equations, list(w))
+    return A, b
 
 
 def _variables(d: int) -> sp.Matrix:
     return sp.Matrix(sp.symbols(f"w0:{d}", real=True))
 
 
+def _solve(A: sp.Matrix, b: sp.Matrix) -> sp.Matrix:
+    if sp.cancel(A.det()) == 0:
+        raise ValueError("the objective has no unique stationary point (singular system)")
+    return A.LUsolve(b).applyfunc(sp.cancel)
+
+
+def maml_stationarity_system(pair: QuadraticPair, alpha: sp.Expr) -> tuple[sp.Matrix, sp.Matrix]:
+    """``(A(α), b(α))`` with ``∇F_∞(w) = A(α) w - b(α)``, from differentiating eq. (30)."""
+    w = _variables(pair.dim)
+    return _stationarity_system(maml_objective(pair, alpha, w), w)
+
+
 def maml_stationary_point(pair: QuadraticPair, alpha: sp.Expr) -> sp.Matrix:
     """Stationary point of eq. (30), from solving ``∇F_∞(w) = 0``."""
-    w = _variables(pair.dim)
-    return _stationary_point(maml_objective(pair, alpha, w), w)
+    return _solve(*maml_stationarity_system(pair, alpha))
+
+
+def maml_stationary_point_first_order(pair: QuadraticPair, alpha: sp.Symbol) -> sp.Matrix:
+    """``w_0 + α w_1``: the MAML stationary point to first order in α (implicit differentiation).
+
+    From ``A(α) w(α) = b(α)``: ``w_0 = A(0)⁻¹ b(0)`` and ``w_1 = A(0)⁻¹ (b'(0) - A'(0) w_0)``;
+    enough to get the first-order coefficient of any smooth function of ``w(α)`` exactly.
+    """
+    A, b = maml_stationarity_system(pair, alpha)
+    A0, b0 = A.subs(alpha, 0), b.subs(alpha, 0)
+    A1, b1 = sp.diff(A, alpha).subs(alpha, 0), sp.diff(b, alpha).subs(alpha, 0)
+    w0 = _solve(A0, b0)
+    w1 = _solve(A0, b1 - A1 * w0)
+    return w0 + alpha * w1
 
 
 def nal_stationary_point(pair: QuadraticPair) -> sp.Matrix:
     """Stationary point of the NAL population loss, from solving its gradient equation."""
     w = _variables(pair.dim)
-    return _stationary_point(nal_objective(pair, w), w)
+    return _solve(*_stationarity_system(nal_objective(pair, w), w))
 
 
 def squared_norm(v: sp.Matrix) -> sp.Expr:
@@ -165,9 +188,13 @@ def rational_spd(eigenvalues: list[sp.Rational], skew_entries: list[sp.Rational]
 
 
 def first_order_coefficient(squared_ratio: sp.Expr, alpha: sp.Symbol) -> tuple[sp.Expr, sp.Expr]:
-    """``(r_0, r_1)`` with ``r(α) = sqrt(squared_ratio) = r_0 + r_1 α + O(α²)`` as α → 0."""
-    rho0 = sp.limit(squared_ratio, alpha, 0)
-    rho1 = sp.limit(sp.diff(squared_ratio, alpha), alpha, 0)
+    """``(r_0, r_1)`` with ``r(α) = sqrt(squared_ratio) = r_0 + r_1 α + O(α²)`` as α → 0.
+
+    ``squared_ratio`` must be regular at α = 0; it may be built from
+    :func:`maml_stationary_point_first_order` (the O(α²) part of w(α) does not enter r_1).
+    """
+    rho0 = sp.cancel(squared_ratio.subs(alpha, 0))
+    rho1 = sp.cancel(sp.diff(squared_ratio, alpha).subs(alpha, 0))
     r0 = sp.sqrt(rho0)
     return sp.simplify(r0), sp.simplify(rho1 / (2 * r0))
 

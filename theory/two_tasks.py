@@ -25,7 +25,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sympy as sp
-
 from maml_landscape.theory.adaptation import q_isotropic
 from maml_landscape.theory.population import TaskFamily, environment_dimension, stationary_point
 
@@ -45,6 +44,8 @@ def gaussian_expectation(polynomial: sp.Expr, variable: sp.Symbol, mean, varianc
     """
     mean, variance = sp.sympify(mean), sp.sympify(variance)
     poly = sp.Poly(sp.expand(polynomial), variable)
+    if poly.is_zero:
+        return sp.Integer(0)
     moments = [sp.Integer(1), mean]
     for k in range(2, poly.degree() + 1):
         moments.append(sp.expand(mean * moments[k - 1] + (k - 1) * variance * moments[k - 2]))

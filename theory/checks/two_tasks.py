@@ -13,14 +13,10 @@ If a cross-check disagrees with the derivation the check reports ``not checked``
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import mpmath
 import sympy as sp
-
-from maml_landscape.context import CheckContext
-from maml_landscape.evidence import Formula, Table, Text
-from maml_landscape.registry import check
 from maml_landscape.theory import population
 from maml_landscape.theory import two_tasks as derived
 from maml_landscape.theory.adaptation import q_matrix
@@ -31,6 +27,10 @@ from maml_landscape.theory.checks.general_common import (
     latex_point,
 )
 from maml_landscape.theory.printed import two_tasks as printed
+
+from maml_landscape.context import CheckContext
+from maml_landscape.evidence import Formula, Table, Text
+from maml_landscape.registry import check
 from maml_landscape.verdicts import Choice, Outcome, Verdict
 
 RHO_H, RHO_E, ALPHA, M, D, W1, W2, A_H, A_E = sp.symbols(
@@ -58,7 +58,7 @@ def profile_points(ctx: CheckContext) -> int:
 # ---------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def coordinate_in_weights() -> dict[str, sp.Expr]:
     """One coordinate (solutions w_1, w_2) with a_H, a_E as symbols: solutions and Prop. 1 gaps."""
     families = derived.coordinate_task_families(RHO_H, RHO_E, W1, W2)
@@ -70,7 +70,7 @@ def with_weights(expr: sp.Expr, alpha=ALPHA) -> sp.Expr:
     return derived.substitute_weights(expr, A_H, A_E, RHO_H, RHO_E, alpha, M, D)
 
 
-@lru_cache(maxsize=None)
+@cache
 def normalised_risks_inverse_rho_e() -> tuple[sp.Expr, sp.Expr]:
     """(NAL, MAML) gaps per unit (w_1 - w_2)²/4 at α = 1/ρ_E, one coordinate."""
     unit = (W1 - W2) ** 2 / 4
@@ -188,7 +188,7 @@ def cross_check_two_tasks(rng, points: int) -> dict[str, float | bool]:
         risk_nal, risk_maml = derived.excess_risks(p["rho_h"], p["rho_e"], p["alpha"], p["m"], d, p["w1"], p["w2"])
         pop_nal = population.nal_solution(families)
         pop_maml = population.maml_solution(families, p["alpha"], p["m"])
-        gap = lambda w: population.task_oracle_gap(w, families, 0, p["alpha"], p["m"])  # noqa: E731
+        gap = lambda w, fams=families, p=p: population.task_oracle_gap(w, fams, 0, p["alpha"], p["m"])  # noqa: E731
         exact_match &= (
             (w_nal - pop_nal).applyfunc(sp.simplify).is_zero_matrix
             and (w_maml - pop_maml).applyfunc(sp.simplify).is_zero_matrix
@@ -304,7 +304,7 @@ def _comparison_data(c) -> dict:
 # ---------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache
 def alpha_threshold() -> tuple[sp.Expr, sp.Expr]:
     """m* with a_H > a_E ⟺ m > m* at α = 1/ρ_E (derived), and m* in terms of t = ρ_H/ρ_E."""
     a_h = derived.hardness_weight(RHO_H, 1 / RHO_E, M, D)
@@ -314,7 +314,7 @@ def alpha_threshold() -> tuple[sp.Expr, sp.Expr]:
         raise RuntimeError(f"expected one threshold m*, got {roots}")
     threshold = sp.factor(roots[0])
     in_t = sp.factor(sp.cancel(threshold.subs(RHO_H, T_RATIO * RHO_E)))
-    return threshold, sp.factor(-sp.numer(in_t)) / sp.factor(-sp.denom(in_t))
+    return threshold, sp.factor(-sp.numer(in_t)) / sp.expand(-sp.denom(in_t))
 
 
 @check("S31.ALPHA")
@@ -389,7 +389,7 @@ def _threshold_numerics(rng, threshold: sp.Expr, points: int) -> tuple[bool, lis
     ok, rows = True, []
     for _ in range(points):
         p = random_two_task_point(rng, 2)
-        d_value = int(rng.integers(1, 30))
+        d_value = int(rng.integers(1, 5))  # explicit Isserlis Q is d^4 work: keep d small
         m_star = threshold.subs({RHO_H: p["rho_h"], RHO_E: p["rho_e"], D: d_value})
         for m_value, expected in ((int(sp.floor(m_star)), -1), (int(sp.ceiling(m_star)) + (1 if m_star.is_integer else 0), 1)):
             if m_value < 1:

@@ -1,0 +1,132 @@
+"""Frozen run configurations and the three profiles (smoke, cpu, paper) of the deep experiments.
+
+One :class:`RunConfig` holds every hyperparameter of one training run (one cell row of
+Table 1 or 2 for one seed) once; training and evaluation read the same fields. Its
+:func:`config_hash` names its checkpoint and result files.
+
+Paper values (App. C.4-C.5): 20,000 iterations, 8 tasks per iteration, 5 seeds, outer
+learning rate 1e-3 (MAML) and 1e-6 (NAL) with Adam (the optimiser of the Antoniou et
+al. code the paper adapted; the paper names none), inner learning rate 0.1, MAML
+1 inner step in training and test, NAL 1 (Omniglot) or 5 (CIFAR) steps at test, 10
+query ("target") images per class, evaluation on 500 + 500 tasks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, replace
+
+EXPERIMENTS = ("omniglot", "cifar", "omniglot-p")
+PAPER_MAML_LR = 1e-3
+PAPER_NAL_LR = 1e-6
+PAPER_INNER_LR = 0.1
+#: (N, K) of easy and hard FS-CIFAR100 tasks: C.5 ("we used 5x as many samples") and main text.
+CIFAR_NK = {"c5": ((2, 50), (20, 5)), "main": ((2, 10), (20, 1))}
+P_HARD_VALUES = (0.99, 0.5, 0.01)
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Everything that determines one training run and its evaluation.
+
+    Attributes:
+        experiment: ``omniglot`` (Table 1), ``cifar`` (Table 2) or ``omniglot-p`` (the
+            Table 2 protocol on Omniglot, a substitute while CIFAR-100 is unavailable).
+        setting: ``large`` / ``small`` (r_H) or ``p=0.99`` etc.
+        algorithm: ``maml``, ``nal`` or ``nal-K`` (NAL trained on n2 = N·K extra images).
+        train_inner_steps: 1 for MAML, 0 for NAL (no inner loop).
+        test_inner_steps: adaptation steps at evaluation.
+        nal_per_class: NAL's training images per class per task (n / N).
+        easy_nk, hard_nk: (N, K) of easy and hard tasks; query: Q images per class.
+        alphabets: Omniglot's (easy_train, easy_test, hard_train, hard_test), else empty.
+        split_seed: seed of the random easy-alphabet / class split.
+        eval_tasks: tasks evaluated from training classes, and again from test classes.
+        checkpoint_every: iterations between checkpoints (not part of the hash).
+    """
+
+    experiment: str
+    setting: str
+    algorithm: str
+    seed: int
+    iterations: int
+    meta_batch: int
+    outer_lr: float
+    inner_lr: float
+    train_inner_steps: int
+    test_inner_steps: int
+    first_order: bool
+    p_hard: float
+    easy_nk: tuple[int, int]
+    hard_nk: tuple[int, int]
+    query: int
+    nal_per_class: int
+    alphabets: tuple[tuple[str, ...], ...]
+    split_seed: int
+    eval_tasks: int
+    dtype: str = "float32"
+    device: str = "cpu"
+    checkpoint_every: int = field(default=500, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.experiment not in EXPERIMENTS:
+            raise ValueError(f"experiment must be one of {EXPERIMENTS}, got {self.experiment!r}")
+        for name in ("iterations", "meta_batch", "eval_tasks", "checkpoint_every", "query"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be ≥ 1, got {getattr(self, name)}")
+        if self.outer_lr <= 0 or self.inner_lr <= 0:
+            raise ValueError("learning rates must be positive")
+        if self.dtype not in ("float32", "float64"):
+            raise ValueError(f"dtype must be float32 or float64, got {self.dtype!r}")
+
+    @property
+    def is_nal(self) -> bool:
+        return self.train_inner_steps == 0
+
+    @property
+    def name(self) -> str:
+        return f"{self.experiment}-{self.setting}-{self.algorithm}-seed{self.seed}"
+
+
+def config_hash(config: RunConfig) -> str:
+    """SHA-256 (16 hex digits) of the canonical JSON of every field except checkpoint_every."""
+    fields = asdict(config)
+    fields.pop("checkpoint_every")
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Run sizes: iterations, seeds, evaluation tasks, checkpoint interval."""
+
+    name: str
+    iterations: int
+    seeds: tuple[int, ...]
+    eval_tasks: int
+    meta_batch: int
+    checkpoint_every: int
+    description: str
+
+
+PROFILES = {
+    "smoke": Profile(
+        "smoke", 4, (0, 1), 8, 2, 2,
+        "tests only: seconds on tiny data; numbers mean nothing",
+    ),
+    "cpu": Profile(
+        "cpu", 600, (0, 1), 200, 8, 100,
+        "real data on 2 CPU cores, about an hour for Table 1: 600 instead of 20,000 "
+        "iterations, 2 instead of 5 seeds, 200 instead of 500 evaluation tasks per class "
+        "set; 8 tasks per iteration and every learning rate as in the paper",
+    ),
+    "paper": Profile(
+        "paper", 20_000, (0, 1, 2, 3, 4), 500, 8, 1000,
+        "App. C.4-C.5: 20,000 iterations, 8 tasks per iteration, 5 seeds, 500 + 500 "
+        "evaluation tasks (meant for a GPU)",
+    ),
+}
+
+
+def with_overrides(profile: Profile, **overrides: object) -> Profile:
+    """``profile`` with some sizes replaced (``None`` values are ignored)."""
+    return replace(profile, **{k: v for k, v in overrides.items() if v is not None})

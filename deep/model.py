@@ -1,0 +1,86 @@
+"""The 4-block convolutional network of Finn et al. (2017), used stateless (Section 5, App. C.4).
+
+Each block: 3×3 convolution with 64 filters (padding 1), BatchNorm, 2×2 max-pool, ReLU;
+then a linear head. Inputs 1×28×28 (Omniglot: 28→14→7→3→1, 64 features) or 3×32×32
+(CIFAR: 32→16→8→4→2, 256 features).
+
+BatchNorm semantics: per-task batch statistics at meta-train *and* meta-test, as in
+Finn et al.'s reference code and the MAML baseline of Antoniou et al. (2018) the paper
+adapted: every forward pass normalises with the mean and variance of the images in
+that pass (one task's support set, or one task's query set), no running statistics are
+kept, so no image of one task affects another task's outputs.
+
+Departures from the reference code, both exact: the convolutions have no bias (a bias
+before batch-statistics BatchNorm cancels and gets zero gradient), and ReLU follows the
+max-pool (``max`` commutes with the increasing ReLU, so values and gradients agree and
+ReLU touches a quarter of the elements).
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+from torch.func import functional_call
+
+Params = dict[str, torch.Tensor]
+
+FILTERS = 64
+BLOCKS = 4
+BN_EPS = 1e-5
+
+
+class Conv4(nn.Module):
+    """Finn et al.'s conv4 network with BatchNorm on batch statistics (no buffers).
+
+    Args:
+        in_channels: 1 (Omniglot) or 3 (CIFAR).
+        image_size: 28 or 32.
+        n_out: width of the head; N-way tasks use its first N logits.
+    """
+
+    def __init__(self, in_channels: int, image_size: int, n_out: int) -> None:
+        super().__init__()
+        if in_channels < 1 or image_size < 2**BLOCKS or n_out < 2:
+            raise ValueError(
+                f"need in_channels ≥ 1, image_size ≥ {2**BLOCKS}, n_out ≥ 2; got "
+                f"{in_channels}, {image_size}, {n_out}"
+            )
+        self.convs = nn.ModuleList(
+            nn.Conv2d(in_channels if i == 0 else FILTERS, FILTERS, 3, padding=1, bias=False)
+            for i in range(BLOCKS)
+        )
+        self.norms = nn.ModuleList(
+            nn.BatchNorm2d(FILTERS, track_running_stats=False) for _ in range(BLOCKS)
+        )
+        side = image_size
+        for _ in range(BLOCKS):
+            side //= 2
+        self.head = nn.Linear(FILTERS * side * side, n_out)
+        self.in_channels, self.image_size, self.n_out = in_channels, image_size, n_out
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for conv, norm in zip(self.convs, self.norms):
+            x = F.batch_norm(conv(x), None, None, norm.weight, norm.bias, True, 0.0, BN_EPS)
+            x = F.relu(F.max_pool2d(x, 2))
+        return self.head(x.flatten(1))
+
+
+def init_params(model: Conv4, generator: torch.Generator, dtype: torch.dtype) -> Params:
+    """Fresh parameters: Xavier-uniform weights (as Antoniou et al.), BN scale 1, zero biases."""
+    params: Params = {}
+    for name, tensor in model.named_parameters():
+        value = torch.empty(tensor.shape, dtype=dtype)
+        if name.endswith("weight") and tensor.dim() > 1:
+            nn.init.xavier_uniform_(value, generator=generator)
+        elif name.startswith("norms") and name.endswith("weight"):
+            value.fill_(1.0)
+        else:
+            value.zero_()
+        params[name] = value
+    return params
+
+
+def logits(model: Conv4, params: Params, x: torch.Tensor) -> torch.Tensor:
+    """The network's output with ``params`` (stateless, via ``torch.func.functional_call``)."""
+    return functional_call(model, params, (x,))

@@ -1,0 +1,173 @@
+"""Result files of the deep experiments: one JSON per run, one aggregated table per experiment.
+
+Layout under the results folder (default ``reports/deep``)::
+
+    runs/<experiment>/<profile>/<run name>-<config hash>.json   one trained configuration
+    <experiment>-<profile>[-<tag>].json                          the table the ledger reads
+
+Importing this module does not import torch (the ledger checks use it).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import math
+import platform
+import subprocess
+import sys
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from maml_landscape.deep.cache import atomic_write_bytes
+from maml_landscape.deep.intervals import Estimate, estimate
+from maml_landscape.deep.paper_tables import CELLS, printed_cell
+
+TABLE_KIND = "maml-landscape deep table"
+
+
+def provenance() -> dict[str, Any]:
+    """Versions, platform, git commit of the package checkout (if any) and UTC time."""
+
+    def version(package: str) -> str | None:
+        try:
+            return metadata.version(package)
+        except metadata.PackageNotFoundError:
+            return None
+
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True,
+            text=True, timeout=5, check=False,
+        ).stdout.strip() or None
+    except OSError:
+        commit = None
+    return {
+        "maml_landscape": version("maml-landscape"),
+        "torch": version("torch"),
+        "numpy": np.__version__,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "git_commit": commit,
+        "utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+def write_json(path: Path, payload: dict[str, Any]) -> None:
+    atomic_write_bytes(path, lambda f: f.write(json.dumps(payload, indent=1).encode()))
+
+
+def run_path(results_dir: Path, profile: str, name: str, digest: str, experiment: str) -> Path:
+    return results_dir / "runs" / experiment / profile / f"{name}-{digest}.json"
+
+
+def table_path(results_dir: Path, experiment: str, profile: str, tag: str = "") -> Path:
+    return results_dir / f"{experiment}-{profile}{'-' + tag if tag else ''}.json"
+
+
+def cell_accuracies(run: dict[str, Any]) -> dict[str, np.ndarray]:
+    """Per-task accuracies (%) of one run, by cell ``"train/easy"`` etc."""
+    cells = {}
+    for split, tasks in run["per_task"].items():
+        kinds, accuracy = np.asarray(tasks["kind"]), 100 * np.asarray(tasks["accuracy"])
+        for kind in ("easy", "hard"):
+            cells[f"{split}/{kind}"] = accuracy[kinds == kind]
+    return cells
+
+
+def aggregate(
+    experiment: str, profile: str, runs: list[dict[str, Any]], planned: int, notes: list[str]
+) -> dict[str, Any]:
+    """The table of ``experiment``: per (setting, algorithm) and cell, seed means and a 95% interval."""
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for run in sorted(runs, key=lambda r: (r["config"]["setting"], r["config"]["algorithm"],
+                                          r["config"]["seed"])):
+        config = run["config"]
+        row = rows.setdefault((config["setting"], config["algorithm"]), {
+            "setting": config["setting"], "algorithm": config["algorithm"], "seeds": [],
+            "cells": {c: {"seed_means": [], "task_sd": [], "tasks": []} for c in CELLS},
+        })
+        row["seeds"].append(config["seed"])
+        for cell, values in cell_accuracies(run).items():
+            entry = row["cells"][cell]
+            entry["seed_means"].append(float(values.mean()) if len(values) else math.nan)
+            entry["task_sd"].append(float(values.std(ddof=1)) if len(values) > 1 else math.nan)
+            entry["tasks"].append(int(len(values)))
+    for (setting, algorithm), row in rows.items():
+        for cell, entry in row["cells"].items():
+            found = cell_estimate(entry)
+            entry["mean"] = found.mean if found else None
+            entry["half_width"] = found.half_width if found else None
+            entry["paper"] = printed_cell(experiment, setting, algorithm, cell)
+    return {
+        "kind": TABLE_KIND,
+        "experiment": experiment,
+        "profile": profile,
+        "substitute": experiment == "omniglot-p",
+        "complete": len(runs) == planned,
+        "planned_runs": planned,
+        "done_runs": len(runs),
+        "rows": list(rows.values()),
+        "config_hashes": sorted(r["config_hash"] for r in runs),
+        "configs": {r["config_hash"]: r["config"] for r in runs},
+        "notes": notes,
+        "provenance": provenance(),
+    }
+
+
+def cell_estimate(entry: dict[str, Any]) -> Estimate | None:
+    """Mean over seeds with its 95% interval (one seed: over that seed's tasks)."""
+    means = [m for m in entry["seed_means"] if not math.isnan(m)]
+    if not means:
+        return None
+    if len(means) == 1:
+        sd, tasks = entry["task_sd"][0], entry["tasks"][0]
+        if tasks < 2 or math.isnan(sd):
+            return None
+        return estimate(means, sd, tasks)
+    return estimate(means)
+
+
+def load_tables(results_dir: Path) -> list[dict[str, Any]]:
+    """Every table JSON directly in ``results_dir`` (unreadable or foreign files are skipped)."""
+    tables = []
+    for path in sorted(results_dir.glob("*.json")) if results_dir.is_dir() else []:
+        try:
+            payload = json.loads(path.read_text())
+        except (OSError, json.JSONDecodeError):
+            continue
+        if isinstance(payload, dict) and payload.get("kind") == TABLE_KIND:
+            payload["path"] = str(path)
+            tables.append(payload)
+    return tables
+
+
+def row_cell(table: dict[str, Any], setting: str, algorithm: str, cell: str) -> Estimate | None:
+    """The estimate of one cell of a table, or None if that row or cell is missing."""
+    for row in table["rows"]:
+        if row["setting"] == setting and row["algorithm"] == algorithm:
+            return cell_estimate(row["cells"][cell])
+    return None
+
+
+def render(table: dict[str, Any]) -> str:
+    """Plain-text table: measured mean ± 95% half-width, the paper's printed value beside it."""
+    title = f"{table['experiment']} ({table['profile']} profile"
+    title += f", {table['done_runs']}/{table['planned_runs']} runs)"
+    if table["substitute"]:
+        title += "  SUBSTITUTE: Table 2's protocol on Omniglot, not FS-CIFAR100"
+    lines = [title, f"{'setting':<8} {'alg':<8}" + "".join(f"{c:>24}" for c in CELLS)]
+    for row in table["rows"]:
+        text = f"{row['setting']:<8} {row['algorithm']:<8}"
+        for cell in CELLS:
+            entry = row["cells"][cell]
+            measured = "—" if entry["mean"] is None else f"{entry['mean']:.1f}±{entry['half_width']:.1f}"
+            paper = entry["paper"]
+            text += f"{measured + (f' ({paper[0]:.1f}±{paper[1]:.1f})' if paper else ''):>24}"
+        lines.append(text)
+    lines.append("measured mean ± 95% half-width over seeds (paper's Table 4/5 value in brackets)")
+    return "\n".join(lines)

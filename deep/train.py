@@ -1,0 +1,169 @@
+"""Train one configuration (MAML or NAL) with checkpoints, then evaluate it as in App. C.4.
+
+Resumable: every ``checkpoint_every`` iterations the parameters, Adam state, iteration
+and both random states are written atomically to ``<checkpoint_dir>/<hash>.pt``; a
+restarted run continues from there and ends with exactly the result of an
+uninterrupted run (training draws tasks only from the saved numpy generator).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+
+from maml_landscape.deep.cache import atomic_write_bytes
+from maml_landscape.deep.config import RunConfig, config_hash
+from maml_landscape.deep.data import Pools, Samplers, samplers
+from maml_landscape.deep.meta import TaskBatch, adapted_accuracy, meta_gradient
+from maml_landscape.deep.model import Conv4, Params, init_params
+from maml_landscape.deep.pools import ClassPool
+from maml_landscape.deep.progress import Progress
+from maml_landscape.deep.tasks import Task, TaskSampler
+
+#: Stream ids of the per-run numpy generators: training tasks, evaluation tasks.
+TRAIN_STREAM, EVAL_STREAM = 1, 2
+LOSS_CURVE_POINTS = 50
+
+
+class RunInterrupted(Exception):
+    """Raised by ``stop_after`` (tests simulate a killed run with it)."""
+
+
+def task_tensors(pool: ClassPool, task: Task, dtype: torch.dtype, device: str) -> TaskBatch:
+    """The images of ``task`` scaled to [0, 1], class-major, labels = class positions."""
+
+    def images(index: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
+        picked = pool.images[task.classes[:, None], index]  # [N, k, C, H, W]
+        x = torch.from_numpy(picked.reshape(-1, *picked.shape[2:])).to(device=device, dtype=dtype)
+        y = torch.arange(len(task.classes), device=device).repeat_interleave(index.shape[1])
+        return x / 255.0, y
+
+    support_x, support_y = images(task.support)
+    query_x, query_y = images(task.query)
+    return TaskBatch(support_x, support_y, query_x, query_y, len(task.classes), task.kind)
+
+
+def build_model(config: RunConfig, run_samplers: Samplers) -> Conv4:
+    """Conv4 sized for the run's images, head as wide as its widest task (first N logits used)."""
+    shape = run_samplers.train.pool.images.shape
+    width = max(s.max_way for s in (run_samplers.train, run_samplers.eval_train, run_samplers.eval_test))
+    return Conv4(in_channels=shape[2], image_size=shape[3], n_out=width).to(config.device)
+
+
+def _checkpoint_path(directory: Path, config: RunConfig) -> Path:
+    return directory / f"{config_hash(config)}.pt"
+
+
+def _save(path: Path, state: dict[str, Any]) -> None:
+    atomic_write_bytes(path, lambda f: torch.save(state, f))
+
+
+def train(
+    config: RunConfig,
+    run_samplers: Samplers,
+    checkpoint_dir: Path,
+    progress: Progress | None = None,
+    stop_after: int | None = None,
+) -> tuple[Conv4, Params, list[float], float]:
+    """Train, resuming from a checkpoint if one exists; returns model, θ, losses, seconds."""
+    dtype = getattr(torch, config.dtype)
+    model = build_model(config, run_samplers)
+    generator = torch.Generator().manual_seed(config.seed)
+    params = {k: v.to(config.device).requires_grad_(True)
+              for k, v in init_params(model, generator, dtype).items()}
+    optimizer = torch.optim.Adam(params.values(), lr=config.outer_lr)
+    rng = np.random.default_rng([config.seed, TRAIN_STREAM])
+    losses: list[float] = []
+    start, seconds = 0, 0.0
+    path = _checkpoint_path(checkpoint_dir, config)
+    if path.exists():
+        state = torch.load(path, map_location=config.device, weights_only=True)
+        with torch.no_grad():
+            for name, value in params.items():
+                value.copy_(state["params"][name])
+        optimizer.load_state_dict(state["optimizer"])
+        rng.bit_generator.state = state["rng"]
+        torch.set_rng_state(state["torch_rng"])
+        start, losses, seconds = state["iteration"], state["losses"], state["seconds"]
+    begun = time.monotonic()
+    pool = run_samplers.train.pool
+    for iteration in range(start, config.iterations):
+        tasks = [task_tensors(pool, run_samplers.train.sample(rng), dtype, config.device)
+                 for _ in range(config.meta_batch)]
+        loss, grads = meta_gradient(model, params, tasks, config.inner_lr,
+                                    config.train_inner_steps, config.first_order)
+        for name, value in params.items():
+            value.grad = grads[name]
+        optimizer.step()
+        losses.append(loss)
+        done = iteration + 1
+        if done % config.checkpoint_every == 0 or done == config.iterations:
+            _save(path, {
+                "hash": config_hash(config), "iteration": done,
+                "params": {k: v.detach().cpu() for k, v in params.items()},
+                "optimizer": optimizer.state_dict(), "rng": rng.bit_generator.state,
+                "torch_rng": torch.get_rng_state(), "losses": losses,
+                "seconds": seconds + time.monotonic() - begun,
+            })
+        if progress is not None:
+            progress.update(done, f"loss {loss:.3f}")
+        if stop_after is not None and done >= stop_after and done < config.iterations:
+            raise RunInterrupted(f"stopped after iteration {done}")
+    return model, params, losses, seconds + time.monotonic() - begun
+
+
+def evaluate(
+    config: RunConfig, model: Conv4, params: Params, sampler: TaskSampler, stream: int
+) -> dict[str, list]:
+    """Accuracy after ``test_inner_steps`` adaptation steps on ``eval_tasks`` fresh tasks.
+
+    The tasks depend only on the seed and the class set, so every algorithm of one seed
+    is evaluated on the same tasks (paired comparisons).
+    """
+    rng = np.random.default_rng([config.seed, EVAL_STREAM, stream])
+    dtype = getattr(torch, config.dtype)
+    kinds, accuracies = [], []
+    for _ in range(config.eval_tasks):
+        task = sampler.sample(rng)
+        batch = task_tensors(sampler.pool, task, dtype, config.device)
+        accuracies.append(adapted_accuracy(model, params, batch, config.inner_lr,
+                                           config.test_inner_steps))
+        kinds.append(task.kind)
+    return {"kind": kinds, "accuracy": accuracies}
+
+
+def _curve(losses: list[float]) -> list[float]:
+    chunks = np.array_split(np.asarray(losses), min(LOSS_CURVE_POINTS, len(losses)))
+    return [round(float(c.mean()), 5) for c in chunks]
+
+
+def run_one(
+    config: RunConfig,
+    pools: Pools,
+    checkpoint_dir: Path,
+    progress: Progress | None = None,
+    stop_after: int | None = None,
+) -> dict[str, Any]:
+    """Train and evaluate one configuration; the result dict of :mod:`results` (no provenance)."""
+    run_samplers = samplers(config, pools)
+    model, params, losses, seconds = train(config, run_samplers, checkpoint_dir, progress, stop_after)
+    began = time.monotonic()
+    per_task = {
+        "train": evaluate(config, model, params, run_samplers.eval_train, 0),
+        "test": evaluate(config, model, params, run_samplers.eval_test, 1),
+    }
+    return {
+        "name": config.name,
+        "config": asdict(config),
+        "config_hash": config_hash(config),
+        "training": {"iterations": len(losses), "seconds": round(seconds, 2),
+                     "final_loss": losses[-1], "loss_curve": _curve(losses)},
+        "evaluation_seconds": round(time.monotonic() - began, 2),
+        "per_task": per_task,
+        "data": pools.description,
+    }
