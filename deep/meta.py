@@ -15,12 +15,16 @@ were seen to be wrong in torch 2.13.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 
-from maml_landscape.deep.model import Conv4, Params, logits
+from maml_landscape.deep.model import Params, logits
+
+#: loss(outputs, targets, n_way) -> scalar; classification uses the first N logits.
+Loss = Callable[[torch.Tensor, torch.Tensor, int], torch.Tensor]
 
 
 @dataclass(frozen=True)
@@ -35,18 +39,25 @@ class TaskBatch:
     kind: str = ""
 
 
-def task_loss(model: Conv4, params: Params, x: torch.Tensor, y: torch.Tensor, n_way: int) -> torch.Tensor:
+def classification_loss(outputs: torch.Tensor, y: torch.Tensor, n_way: int) -> torch.Tensor:
     """Mean cross-entropy of an N-way task on the first N logits of the head."""
-    return F.cross_entropy(logits(model, params, x)[:, :n_way], y)
+    return F.cross_entropy(outputs[:, :n_way], y)
+
+
+def task_loss(model: torch.nn.Module, params: Params, x: torch.Tensor, y: torch.Tensor,
+              n_way: int, loss: Loss = classification_loss) -> torch.Tensor:
+    """``loss`` of the stateless model with ``params`` on (x, y)."""
+    return loss(logits(model, params, x), y, n_way)
 
 
 def adapt(
-    model: Conv4,
+    model: torch.nn.Module,
     params: Params,
     task: TaskBatch,
     lr: float,
     steps: int,
     create_graph: bool,
+    loss: Loss = classification_loss,
 ) -> Params:
     """``steps`` SGD steps of size ``lr`` on the support set: θ ← θ - α∇L̂(θ).
 
@@ -54,34 +65,37 @@ def adapt(
     order); without, the gradients are constants and θ' - θ has zero derivative.
     """
     for _ in range(steps):
-        loss = task_loss(model, params, task.support_x, task.support_y, task.n_way)
-        grads = torch.autograd.grad(loss, tuple(params.values()), create_graph=create_graph)
+        value = task_loss(model, params, task.support_x, task.support_y, task.n_way, loss)
+        grads = torch.autograd.grad(value, tuple(params.values()), create_graph=create_graph)
         params = {name: value - lr * g for (name, value), g in zip(params.items(), grads)}
     return params
 
 
 def maml_loss(
-    model: Conv4, params: Params, task: TaskBatch, lr: float, steps: int, first_order: bool
+    model: torch.nn.Module, params: Params, task: TaskBatch, lr: float, steps: int,
+    first_order: bool, loss: Loss = classification_loss,
 ) -> torch.Tensor:
     """MAML's loss of one task (eq. 4): query loss after adapting on the support set."""
-    adapted = adapt(model, params, task, lr, steps, create_graph=not first_order)
-    return task_loss(model, adapted, task.query_x, task.query_y, task.n_way)
+    adapted = adapt(model, params, task, lr, steps, create_graph=not first_order, loss=loss)
+    return task_loss(model, adapted, task.query_x, task.query_y, task.n_way, loss)
 
 
-def nal_loss(model: Conv4, params: Params, task: TaskBatch) -> torch.Tensor:
+def nal_loss(model: torch.nn.Module, params: Params, task: TaskBatch,
+             loss: Loss = classification_loss) -> torch.Tensor:
     """NAL's loss of one task (eq. 3): all n = n1 + n2 images, no adaptation."""
     x = torch.cat([task.support_x, task.query_x])
     y = torch.cat([task.support_y, task.query_y])
-    return task_loss(model, params, x, y, task.n_way)
+    return task_loss(model, params, x, y, task.n_way, loss)
 
 
 def meta_gradient(
-    model: Conv4,
+    model: torch.nn.Module,
     params: Params,
     tasks: list[TaskBatch],
     inner_lr: float,
     inner_steps: int,
     first_order: bool = False,
+    loss: Loss = classification_loss,
 ) -> tuple[float, Params]:
     """Mean loss over ``tasks`` and its gradient in θ; ``inner_steps = 0`` is NAL.
 
@@ -94,18 +108,18 @@ def meta_gradient(
     grads = {name: torch.zeros_like(value) for name, value in params.items()}
     for task in tasks:
         if inner_steps == 0:
-            loss = nal_loss(model, params, task)
+            value = nal_loss(model, params, task, loss)
         else:
-            loss = maml_loss(model, params, task, inner_lr, inner_steps, first_order)
-        task_grads = torch.autograd.grad(loss / len(tasks), tuple(params.values()))
+            value = maml_loss(model, params, task, inner_lr, inner_steps, first_order, loss)
+        task_grads = torch.autograd.grad(value / len(tasks), tuple(params.values()))
         for name, g in zip(grads, task_grads):
             grads[name] += g
-        total += float(loss.detach())
+        total += float(value.detach())
     return total / len(tasks), grads
 
 
 def adapted_accuracy(
-    model: Conv4, params: Params, task: TaskBatch, lr: float, steps: int
+    model: torch.nn.Module, params: Params, task: TaskBatch, lr: float, steps: int
 ) -> float:
     """Query accuracy after ``steps`` adaptation steps (evaluation, App. C.4)."""
     start = {name: value.detach().requires_grad_(True) for name, value in params.items()}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from maml_landscape.numerics.empirical import maml_gradient, nal_gradient
 from maml_landscape.numerics.environments import hard_easy_mixture, two_tasks
 from maml_landscape.numerics.population import maml_solution, nal_solution, risk_above_task_optima
@@ -17,6 +16,7 @@ from maml_landscape.numerics.sgd import (
     sgd_step,
     train,
 )
+
 from maml_landscape.stats import z_threshold
 
 

@@ -184,7 +184,7 @@ def rational_spd(eigenvalues: list[sp.Rational], skew_entries: list[sp.Rational]
     if any(sp.Rational(e) <= 0 for e in eigenvalues):
         raise ValueError(f"eigenvalues must be positive for a positive definite Hessian, got {eigenvalues}")
     Q = rational_orthogonal(skew_entries, len(eigenvalues))
-    return (Q.T * sp.diag(*[sp.Rational(e) for e in eigenvalues]) * Q).applyfunc(sp.nsimplify)
+    return Q.T * sp.diag(*[sp.Rational(e) for e in eigenvalues]) * Q
 
 
 def first_order_coefficient(squared_ratio: sp.Expr, alpha: sp.Symbol) -> tuple[sp.Expr, sp.Expr]:

@@ -1,0 +1,96 @@
+"""Smoke runs on tiny data: training, evaluation, resuming after a kill, results, and the CLI."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import replace
+
+import pytest
+
+pytest.importorskip("torch")
+
+from maml_landscape.deep.cli import add_subcommands  # noqa: E402
+from maml_landscape.deep.config import PROFILES, config_hash  # noqa: E402
+from maml_landscape.deep.data import load_pools  # noqa: E402
+from maml_landscape.deep.plans import PlanOptions, plan_runs  # noqa: E402
+from maml_landscape.deep.runner import Paths, run_experiment  # noqa: E402
+from maml_landscape.deep.train import RunInterrupted, run_one  # noqa: E402
+from tests.helpers_deep import make_cifar, make_omniglot  # noqa: E402
+
+pytestmark = pytest.mark.deep
+SMOKE = replace(PROFILES["smoke"], iterations=5, seeds=(0,), eval_tasks=6, checkpoint_every=2)
+
+
+@pytest.fixture(scope="module")
+def omniglot_dir(tmp_path_factory):
+    return make_omniglot(tmp_path_factory.mktemp("omniglot"))
+
+
+def test_killed_run_resumes_to_the_uninterrupted_result(omniglot_dir, tmp_path):
+    pools = load_pools("omniglot", omniglot_dir, tmp_path / "cache")
+    config = plan_runs("omniglot", SMOKE, PlanOptions(settings=("large",), algorithms=("maml",)),
+                       pools.train.group_names)[0]
+    straight = run_one(config, pools, tmp_path / "a")
+    with pytest.raises(RunInterrupted):
+        run_one(config, pools, tmp_path / "b", stop_after=3)  # checkpoint at 2; iteration 3 lost
+    resumed = run_one(config, pools, tmp_path / "b")
+    for key in ("training", "per_task"):
+        straight[key].pop("seconds", None), resumed[key].pop("seconds", None)
+        assert straight[key] == resumed[key]
+    assert (tmp_path / "b" / f"{config_hash(config)}.pt").exists()
+
+
+def test_smoke_experiment_writes_runs_and_a_table(omniglot_dir, tmp_path):
+    paths = Paths(omniglot_dir, tmp_path / "out" / "deep", tmp_path / "ckpt", tmp_path / "cache")
+    options = PlanOptions(algorithms=("maml", "nal-1"))
+    table = run_experiment("omniglot", replace(SMOKE, iterations=2), options, paths,
+                           show_progress=False)
+    assert table["complete"] and table["done_runs"] == 4
+    stored = json.loads((tmp_path / "out" / "deep" / "omniglot-smoke.json").read_text())
+    assert stored["config_hashes"] == table["config_hashes"]
+    row = stored["rows"][0]
+    assert set(row["cells"]) == {"train/easy", "train/hard", "test/easy", "test/hard"}
+    assert stored["provenance"]["torch"]
+    again = run_experiment("omniglot", replace(SMOKE, iterations=2), options, paths,
+                           show_progress=False)  # every run is loaded, none retrained
+    assert again["config_hashes"] == table["config_hashes"]
+
+
+def test_cifar_protocol_runs_on_a_tiny_archive(tmp_path):
+    data = make_cifar(tmp_path / "cifar", classes=100, train=20, test=4)
+    pools = load_pools("cifar", data, tmp_path / "cache", verify_checksum=False)
+    assert pools.train.n_classes == 80 and pools.eval_test.n_classes == 20
+    assert pools.train.per_class == 450 * 24 // 600 or pools.train.per_class > 0
+    options = PlanOptions(cifar_nk="main", settings=("p=0.99",))
+    for config in plan_runs("cifar", replace(SMOKE, iterations=1, eval_tasks=2), options):
+        config = replace(config, easy_nk=(2, 2), hard_nk=(4, 1), query=2, nal_per_class=3)
+        result = run_one(config, pools, tmp_path / "ckpt")
+        assert len(result["per_task"]["test"]["accuracy"]) == 2
+
+
+def cli(*argv: str) -> int:
+    parser = argparse.ArgumentParser(prog="maml-landscape")
+    add_subcommands(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return args.handler(args)
+
+
+def test_cli_missing_data_is_one_line_and_exit_2(tmp_path, capsys):
+    assert cli("deep", "run", "cifar", "--data-dir", str(tmp_path), "--quiet") == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "cifar-100-python.tar.gz" in err[0]
+    assert cli("deep", "run", "omniglot", "--data-dir", str(tmp_path / "none")) == 2
+
+
+def test_cli_run_status_and_table(omniglot_dir, tmp_path, capsys):
+    common = ("--profile", "smoke", "--data-dir", str(omniglot_dir), "--cache-dir",
+              str(tmp_path / "cache"), "--out-dir", str(tmp_path / "out"), "--seeds", "0",
+              "--iterations", "1", "--eval-tasks", "2", "--settings", "small",
+              "--algorithms", "maml")
+    assert cli("deep", "run", "omniglot", *common, "--quiet") == 0
+    assert "small    maml" in capsys.readouterr().out
+    assert cli("deep", "status", "omniglot", *common) == 0
+    assert "1/1 runs done" in capsys.readouterr().out
+    assert cli("deep", "table", "--out-dir", str(tmp_path / "out")) == 0
+    assert cli("deep", "run", "omniglot", *common, "--settings", "medium") == 2
