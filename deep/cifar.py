@@ -138,14 +138,15 @@ class FewShotSplit:
 
 
 def fs_cifar100_split(
-    pool: ClassPool, seed: int, n_train: int = 80, train_images: int = 450
+    pool: ClassPool, seed: int, n_train: int = 80, train_fraction: float = 0.75
 ) -> FewShotSplit:
     """FS-CIFAR100 (Section 5): random ``n_train`` training classes, the rest for test.
 
-    Each training class's images are permuted and split ``train_images`` /
-    ``per_class - train_images`` (450 / 150 of 600). The paper gives no class list:
-    the split is random with ``seed`` (recorded in the results).
+    Each training class's images are permuted and split ``train_fraction`` for training,
+    the rest held out (450 / 150 of 600). The paper gives no class list: the split is
+    random with ``seed`` (recorded in the results).
     """
+    train_images = round(train_fraction * pool.per_class)
     if not 0 < n_train < pool.n_classes or not 0 < train_images < pool.per_class:
         raise ValueError(
             f"need 0 < n_train < {pool.n_classes} and 0 < train_images < {pool.per_class}, "

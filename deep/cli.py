@@ -74,6 +74,9 @@ def _common(parser: argparse.ArgumentParser, experiment: bool = True) -> None:
     parser.add_argument("--algorithms", type=_names, help="subset, e.g. maml,nal-1")
     parser.add_argument("--device", default="cpu", help="torch device, e.g. cpu or cuda")
     parser.add_argument("--threads", type=int, help="torch CPU threads (default: torch's)")
+    parser.add_argument("--workers", type=int, default=1,
+                        help="threads that process an iteration's tasks in parallel (CPU; "
+                             "try --workers 2 --threads 1 on 2 cores); results do not change")
     parser.add_argument("--no-verify-checksum", action="store_true",
                         help="skip the CIFAR-100 archive's size/MD5 check (test archives only)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -86,7 +89,8 @@ def _options(args: argparse.Namespace) -> PlanOptions:
     return PlanOptions(
         maml_lr=args.maml_lr, nal_lr=args.nal_lr, inner_lr=args.inner_lr,
         first_order=args.first_order, cifar_nk=args.cifar_nk, split_seed=args.split_seed,
-        settings=args.settings, algorithms=args.algorithms, device=args.device, **kwargs,
+        settings=args.settings, algorithms=args.algorithms, device=args.device,
+        workers=args.workers, **kwargs,
     )
 
 

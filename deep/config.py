@@ -43,6 +43,8 @@ class RunConfig:
         split_seed: seed of the random easy-alphabet / class split.
         eval_tasks: tasks evaluated from training classes, and again from test classes.
         checkpoint_every: iterations between checkpoints (not part of the hash).
+        workers: threads that process the tasks of an iteration (not part of the hash:
+            the result does not depend on it).
     """
 
     experiment: str
@@ -67,11 +69,12 @@ class RunConfig:
     dtype: str = "float32"
     device: str = "cpu"
     checkpoint_every: int = field(default=500, compare=False)
+    workers: int = field(default=1, compare=False)
 
     def __post_init__(self) -> None:
         if self.experiment not in EXPERIMENTS:
             raise ValueError(f"experiment must be one of {EXPERIMENTS}, got {self.experiment!r}")
-        for name in ("iterations", "meta_batch", "eval_tasks", "checkpoint_every", "query"):
+        for name in ("iterations", "meta_batch", "eval_tasks", "checkpoint_every", "query", "workers"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be ≥ 1, got {getattr(self, name)}")
         if self.outer_lr <= 0 or self.inner_lr <= 0:
@@ -89,9 +92,10 @@ class RunConfig:
 
 
 def config_hash(config: RunConfig) -> str:
-    """SHA-256 (16 hex digits) of the canonical JSON of every field except checkpoint_every."""
+    """SHA-256 (16 hex digits) of the canonical JSON of every field but checkpoint_every, workers."""
     fields = asdict(config)
     fields.pop("checkpoint_every")
+    fields.pop("workers")
     return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:16]
 
 

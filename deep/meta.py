@@ -15,7 +15,10 @@ were seen to be wrong in torch 2.13.
 
 from __future__ import annotations
 
+import copy
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import torch
@@ -96,26 +99,43 @@ def meta_gradient(
     inner_steps: int,
     first_order: bool = False,
     loss: Loss = classification_loss,
+    workers: int = 1,
 ) -> tuple[float, Params]:
     """Mean loss over ``tasks`` and its gradient in θ; ``inner_steps = 0`` is NAL.
 
     ``params`` must be leaves that require grad. One backward per task keeps one
-    task's graph in memory at a time.
+    task's graph in memory per worker. ``workers > 1`` runs tasks in that many threads
+    (torch ops release the GIL; each thread gets its own copy of the module shell,
+    because ``functional_call`` swaps parameters in place); the per-task gradients are
+    summed in task order, so the result does not depend on ``workers``.
     """
     if not tasks:
         raise ValueError("meta_gradient needs at least one task")
-    total = 0.0
-    grads = {name: torch.zeros_like(value) for name, value in params.items()}
-    for task in tasks:
+
+    def one_task(task: TaskBatch, shell: torch.nn.Module) -> tuple[float, tuple[torch.Tensor, ...]]:
         if inner_steps == 0:
-            value = nal_loss(model, params, task, loss)
+            value = nal_loss(shell, params, task, loss)
         else:
-            value = maml_loss(model, params, task, inner_lr, inner_steps, first_order, loss)
-        task_grads = torch.autograd.grad(value / len(tasks), tuple(params.values()))
+            value = maml_loss(shell, params, task, inner_lr, inner_steps, first_order, loss)
+        return float(value.detach()), torch.autograd.grad(value / len(tasks), tuple(params.values()))
+
+    if workers > 1:
+        local = threading.local()
+
+        def in_thread(task: TaskBatch) -> tuple[float, tuple[torch.Tensor, ...]]:
+            if not hasattr(local, "shell"):
+                local.shell = copy.deepcopy(model)
+            return one_task(task, local.shell)
+
+        with ThreadPoolExecutor(workers) as pool:
+            results = list(pool.map(in_thread, tasks))
+    else:
+        results = [one_task(task, model) for task in tasks]
+    grads = {name: torch.zeros_like(value) for name, value in params.items()}
+    for _, task_grads in results:
         for name, g in zip(grads, task_grads):
             grads[name] += g
-        total += float(value.detach())
-    return total / len(tasks), grads
+    return sum(value for value, _ in results) / len(tasks), grads
 
 
 def adapted_accuracy(

@@ -10,10 +10,12 @@ adapted: every forward pass normalises with the mean and variance of the images 
 that pass (one task's support set, or one task's query set), no running statistics are
 kept, so no image of one task affects another task's outputs.
 
-Departures from the reference code, both exact: the convolutions have no bias (a bias
-before batch-statistics BatchNorm cancels and gets zero gradient), and ReLU follows the
+Departures from the reference code, all exact: the convolutions have no bias (a bias
+before batch-statistics BatchNorm cancels and gets zero gradient); ReLU follows the
 max-pool (``max`` commutes with the increasing ReLU, so values and gradients agree and
-ReLU touches a quarter of the elements).
+ReLU touches a quarter of the elements); on a CPU activations are kept channels-last,
+where torch's max-pool and BatchNorm kernels are many times faster than on NCHW (the
+first convolution's output, with one input channel, would otherwise stay NCHW).
 """
 
 from __future__ import annotations
@@ -61,7 +63,10 @@ class Conv4(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         for conv, norm in zip(self.convs, self.norms):
-            x = F.batch_norm(conv(x), None, None, norm.weight, norm.bias, True, 0.0, BN_EPS)
+            x = conv(x)
+            if x.device.type == "cpu":  # CPU max-pool and BatchNorm are many times faster
+                x = x.contiguous(memory_format=torch.channels_last)  # channels-last (values equal)
+            x = F.batch_norm(x, None, None, norm.weight, norm.bias, True, 0.0, BN_EPS)
             x = F.relu(F.max_pool2d(x, 2))
         return self.head(x.flatten(1))
 

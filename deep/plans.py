@@ -47,12 +47,14 @@ class PlanOptions:
     first_order: bool = False
     cifar_nk: str = "c5"
     omniglot_p_nk: str = "main"
+    query: int = QUERY
     hard_alphabets: tuple[str, ...] = DEFAULT_HARD
     split_seed: int = 0
     settings: tuple[str, ...] | None = None
     algorithms: tuple[str, ...] | None = None
     dtype: str = "float32"
     device: str = "cpu"
+    workers: int = 1
 
 
 def _pick(requested: tuple[str, ...] | None, known: tuple[str, ...], what: str) -> tuple[str, ...]:
@@ -107,7 +109,7 @@ def _run(
         groups = (split.easy_train, split.easy_test, split.hard_train, split.hard_test)
         easy_nk = hard_nk = OMNIGLOT_NK
         p_hard = 0.5
-        nal_per_class = QUERY + int(algorithm.split("-")[1]) if nal else 0
+        nal_per_class = options.query + int(algorithm.split("-")[1]) if nal else 0
     else:
         groups = ()
         easy_nk, hard_nk = CIFAR_NK[options.cifar_nk if experiment == "cifar" else options.omniglot_p_nk]
@@ -128,7 +130,7 @@ def _run(
         p_hard=p_hard,
         easy_nk=easy_nk,
         hard_nk=hard_nk,
-        query=QUERY,
+        query=options.query,
         nal_per_class=nal_per_class,
         alphabets=groups,
         split_seed=options.split_seed,
@@ -136,4 +138,5 @@ def _run(
         dtype=options.dtype,
         device=options.device,
         checkpoint_every=profile.checkpoint_every,
+        workers=options.workers,
     )

@@ -38,6 +38,7 @@ def selection_config(profile: Profile, options: PlanOptions, alphabets: tuple[st
         query=QUERY, nal_per_class=0, alphabets=(alphabets, alphabets, alphabets, alphabets),
         split_seed=options.split_seed, eval_tasks=profile.eval_tasks, dtype=options.dtype,
         device=options.device, checkpoint_every=profile.checkpoint_every,
+        workers=options.workers,
     )
 
 

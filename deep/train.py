@@ -96,7 +96,8 @@ def train(
         tasks = [task_tensors(pool, run_samplers.train.sample(rng), dtype, config.device)
                  for _ in range(config.meta_batch)]
         loss, grads = meta_gradient(model, params, tasks, config.inner_lr,
-                                    config.train_inner_steps, config.first_order)
+                                    config.train_inner_steps, config.first_order,
+                                    workers=config.workers)
         for name, value in params.items():
             value.grad = grads[name]
         optimizer.step()

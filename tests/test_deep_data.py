@@ -66,7 +66,7 @@ def test_cifar_tiny_archive_loads_and_splits(tmp_path):
     root = make_cifar(tmp_path / "cifar", train=5, test=1)
     pool = load_cifar100(root, tmp_path / "cache", verify_checksum=False)
     assert pool.images.shape == (100, 6, 3, 32, 32)
-    split = fs_cifar100_split(pool, seed=3, n_train=80, train_images=4)
+    split = fs_cifar100_split(pool, seed=3, n_train=80, train_fraction=4 / 6)
     assert (split.train.n_classes, split.test.n_classes) == (80, 20)
     assert (split.train.per_class, split.train_heldout.per_class) == (4, 2)
     assert not set(split.train.class_names) & set(split.test.class_names)
@@ -88,4 +88,4 @@ def test_cifar_checksum_and_missing_archive_are_clear_errors(tmp_path):
 def test_fs_cifar100_split_rejects_impossible_sizes(tmp_path):
     pool = load_cifar100(make_cifar(tmp_path / "c"), tmp_path / "cache", verify_checksum=False)
     with pytest.raises(ValueError, match="train_images"):
-        fs_cifar100_split(pool, 0, train_images=450)
+        fs_cifar100_split(pool, 0, train_fraction=1.0)

@@ -15,6 +15,15 @@ DTYPE = torch.float64
 RTOL = 1e-10
 
 
+@pytest.fixture(autouse=True)
+def one_thread():
+    """One torch thread: the tests run on 2 shared cores, where 2 spinning threads crawl."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 def conv4_params(n_out: int = 6, seed: int = 0):
     model = Conv4(1, 28, n_out)
     params = init_params(model, torch.Generator().manual_seed(seed), DTYPE)
@@ -144,3 +153,12 @@ def test_batchnorm_uses_the_statistics_of_each_pass():
     changed[5] = 1 - changed[5]
     with torch.no_grad():
         assert not torch.allclose(logits(model, params, x)[0], logits(model, params, changed)[0])
+
+
+def test_worker_threads_do_not_change_the_meta_gradient():
+    model, params = conv4_params()
+    tasks = [random_task(40 + i) for i in range(4)]
+    one = meta_gradient(model, params, tasks, 0.1, 1, workers=1)
+    two = meta_gradient(model, params, tasks, 0.1, 1, workers=2)
+    assert one[0] == two[0]
+    assert all(torch.equal(one[1][k], two[1][k]) for k in params)

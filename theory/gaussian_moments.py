@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import sympy
 
@@ -56,7 +56,9 @@ def _check_square_pair(Sigma: sympy.Matrix, A: sympy.Matrix) -> None:
     if A.shape != Sigma.shape:
         raise ValueError(f"A must have Sigma's shape {Sigma.shape}, got {A.shape}")
     if not (Sigma - Sigma.T).is_zero_matrix:
-        raise ValueError("Sigma must be symmetric (a covariance matrix); pass Sigma with Sigma[i, j] == Sigma[j, i]")
+        raise ValueError(
+            "Sigma must be symmetric (a covariance matrix); pass Sigma with Sigma[i, j] == Sigma[j, i]"
+        )
 
 
 def row_second_moment(Sigma: sympy.Matrix) -> sympy.Matrix:
@@ -70,9 +72,9 @@ def row_fourth_moment_sandwich(Sigma: sympy.Matrix, A: sympy.Matrix) -> sympy.Ma
     _check_square_pair(Sigma, A)
     d = Sigma.shape[0]
 
-    def entry(i: int, l: int) -> sympy.Expr:
+    def entry(i: int, r: int) -> sympy.Expr:
         return sympy.expand(
-            sum(A[j, k] * isserlis_moment(Sigma, (i, j, k, l)) for j in range(d) for k in range(d))
+            sum(A[j, k] * isserlis_moment(Sigma, (i, j, k, r)) for j in range(d) for k in range(d))
         )
 
     return sympy.Matrix(d, d, entry)
@@ -151,7 +153,7 @@ def _walk(factors: list[_Factor], start: str, end: str) -> MatrixTerm:
     return MatrixTerm(1, tuple(chain), tuple(loops))
 
 
-@lru_cache(maxsize=None)
+@cache
 def row_sandwich_structure() -> tuple[MatrixTerm, ...]:
     """``E[x xᵀ A x xᵀ]`` for ``x ~ N(0, Σ)`` in any dimension, as matrix monomials.
 
@@ -217,7 +219,9 @@ def expected_sandwich_structural(
     return (n - 1) / n * (Sigma * A * Sigma) + row_sandwich_expression(Sigma, A) / n
 
 
-def expected_sandwich_isotropic(rho: sympy.Expr, a: sympy.Expr, n: sympy.Expr, d: sympy.Expr) -> sympy.Expr:
+def expected_sandwich_isotropic(
+    rho: sympy.Expr, a: sympy.Expr, n: sympy.Expr, d: sympy.Expr
+) -> sympy.Expr:
     """The scalar ``c`` with ``E[(XᵀX/n)(a I_d)(XᵀX/n)] = c I_d`` for ``Σ = ρ I_d``, any (symbolic) ``d``.
 
     Evaluates :func:`row_sandwich_structure` on multiples of the identity: a product

@@ -19,7 +19,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import sympy
-
 from maml_landscape.theory.adaptation import q_matrix
 from maml_landscape.theory.gaussian_moments import row_second_moment
 
@@ -34,7 +33,9 @@ def _as_matrix(value, name: str) -> sympy.ImmutableMatrix:
     try:
         return sympy.ImmutableMatrix([[sympy.sympify(value)]])
     except (sympy.SympifyError, TypeError) as error:
-        raise ValueError(f"{name} must be a SymPy Matrix, a nested list or a scalar, got {value!r}") from error
+        raise ValueError(
+            f"{name} must be a SymPy Matrix, a nested list or a scalar, got {value!r}"
+        ) from error
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,9 @@ class TaskFamily:
         if w_mean.shape == (1, d) and d > 1:
             w_mean = w_mean.T
         if w_mean.shape != (d, 1):
-            raise ValueError(f"w_mean must be a column of length {d} (Sigma is {d}x{d}), got shape {w_mean.shape}")
+            raise ValueError(
+                f"w_mean must be a column of length {d} (Sigma is {d}x{d}), got shape {w_mean.shape}"
+            )
         w_cov = sympy.zeros(d, d) if self.w_cov is None else self.w_cov
         w_cov = _as_matrix(w_cov, "w_cov")
         if w_cov.shape != (d, d) or not (w_cov - w_cov.T).is_zero_matrix:
@@ -150,7 +153,10 @@ def meta_loss(
     w = _column(w, d)
     placeholder = sympy.Matrix(sympy.symbols(f"_v0:{d}"))
     polynomial = sympy.expand(
-        sum(f.weight * family_meta_loss(placeholder, f, noise_var, alpha, m, inner_loss) for f in families)
+        sum(
+            f.weight * family_meta_loss(placeholder, f, noise_var, alpha, m, inner_loss)
+            for f in families
+        )
     )
     return polynomial.xreplace(dict(zip(placeholder, w)))
 
@@ -166,8 +172,10 @@ def stationary_point(objective: Callable[[sympy.Matrix], sympy.Expr], d: int) ->
     gradient = sympy.Matrix([sympy.diff(value, v) for v in variables])
     hessian, rhs = sympy.linear_eq_to_matrix(list(gradient), list(variables))
     if sympy.cancel(hessian.det()) == 0:
-        raise ValueError("the objective's Hessian is singular: the minimiser is not unique; "
-                         "use positive definite covariances or a non-degenerate step size")
+        raise ValueError(
+            "the objective's Hessian is singular: the minimiser is not unique; "
+            "use positive definite covariances or a non-degenerate step size"
+        )
     return hessian.LUsolve(rhs).applyfunc(sympy.cancel)
 
 
@@ -178,20 +186,26 @@ def nal_solution(families: Sequence[TaskFamily]) -> sympy.Matrix:
     return stationary_point(lambda w: meta_loss(w, families, noise, 0, 1), d)
 
 
-def maml_solution(families: Sequence[TaskFamily], alpha, n2, inner_loss: str = "mean") -> sympy.Matrix:
+def maml_solution(
+    families: Sequence[TaskFamily], alpha, n2, inner_loss: str = "mean"
+) -> sympy.Matrix:
     """``w_MAML*``: the minimiser of the population MAML objective ``F_{n2}`` (eq. (1) with ``m = n2``; eq. (5))."""
     d = environment_dimension(families)
     noise = sympy.Dummy("noise_var")
     return stationary_point(lambda w: meta_loss(w, families, noise, alpha, n2, inner_loss), d)
 
 
-def meta_loss_infimum(families: Sequence[TaskFamily], noise_var, alpha, m, inner_loss: str = "mean") -> sympy.Expr:
+def meta_loss_infimum(
+    families: Sequence[TaskFamily], noise_var, alpha, m, inner_loss: str = "mean"
+) -> sympy.Expr:
     """``inf_w F_m(w)``, attained at :func:`maml_solution` with ``n2 = m`` (``F_m`` is a convex quadratic)."""
     best = maml_solution(families, alpha, m, inner_loss)
     return meta_loss(best, families, noise_var, alpha, m, inner_loss)
 
 
-def excess_risk(w, families: Sequence[TaskFamily], noise_var, alpha, m, inner_loss: str = "mean") -> sympy.Expr:
+def excess_risk(
+    w, families: Sequence[TaskFamily], noise_var, alpha, m, inner_loss: str = "mean"
+) -> sympy.Expr:
     """``E_m(w) = F_m(w) - inf_w' F_m(w')``, the excess risk as defined in eq. (2).
 
     Equals ``½ (w - w_m)ᵀ E_i[Q_i^(m)] (w - w_m)`` with ``w_m`` = :func:`maml_solution`
@@ -203,7 +217,9 @@ def excess_risk(w, families: Sequence[TaskFamily], noise_var, alpha, m, inner_lo
     )
 
 
-def task_optimum_loss(family: TaskFamily, noise_var, alpha, m, inner_loss: str = "mean") -> sympy.Expr:
+def task_optimum_loss(
+    family: TaskFamily, noise_var, alpha, m, inner_loss: str = "mean"
+) -> sympy.Expr:
     """``E_{w*} inf_v F_{m,i}(v)`` over one family: each task's post-adaptation loss at its own solution.
 
     For a fixed task the post-adaptation loss is ``½ (v - w*)ᵀ Q (v - w*)`` plus terms
@@ -213,7 +229,9 @@ def task_optimum_loss(family: TaskFamily, noise_var, alpha, m, inner_loss: str =
     return family_meta_loss(family.w_mean, fixed, noise_var, alpha, m, inner_loss)
 
 
-def task_oracle_gap(w, families: Sequence[TaskFamily], noise_var, alpha, m, inner_loss: str = "mean") -> sympy.Expr:
+def task_oracle_gap(
+    w, families: Sequence[TaskFamily], noise_var, alpha, m, inner_loss: str = "mean"
+) -> sympy.Expr:
     """``F_m(w) - E_i inf_v F_{m,i}(v)``: the loss above each task's own optimum (the quantity of Prop. 1).
 
     Equals ``½ E_i ‖w - w_i*‖²_{Q_i^(m)}``, i.e. per family

@@ -124,16 +124,26 @@ def squared_norm(v: sp.Matrix) -> sp.Expr:
     return sp.cancel((v.T * v)[0, 0])
 
 
+def gradient_norms_squared(pair: QuadraticPair, w: sp.Matrix) -> tuple[sp.Expr, sp.Expr]:
+    """``(‖∇f_1(w)‖², ‖∇f_2(w)‖²)``."""
+    return squared_norm(pair.gradient(1, w)), squared_norm(pair.gradient(2, w))
+
+
+def post_adaptation_norms_squared(pair: QuadraticPair, w: sp.Matrix, alpha: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+    """``(‖∇f_1(w_1)‖², ‖∇f_2(w_2)‖²)`` with ``w_i = w - α∇f_i(w)`` (Lemma 1)."""
+    return tuple(squared_norm(pair.gradient(i, pair.adapted(i, w, alpha))) for i in (1, 2))
+
+
 def gradient_ratio_squared(pair: QuadraticPair, w: sp.Matrix) -> sp.Expr:
     """``‖∇f_1(w)‖² / ‖∇f_2(w)‖²`` (the ratio bounded by eqs. 13 and 36, squared)."""
-    return sp.cancel(squared_norm(pair.gradient(1, w)) / squared_norm(pair.gradient(2, w)))
+    num, den = gradient_norms_squared(pair, w)
+    return sp.cancel(num / den)
 
 
 def post_adaptation_ratio_squared(pair: QuadraticPair, w: sp.Matrix, alpha: sp.Expr) -> sp.Expr:
     """``‖∇f_1(w_1)‖² / ‖∇f_2(w_2)‖²`` with ``w_i = w - α∇f_i(w)`` (the ratio of eq. 29, squared)."""
-    g1 = pair.gradient(1, pair.adapted(1, w, alpha))
-    g2 = pair.gradient(2, pair.adapted(2, w, alpha))
-    return sp.cancel(squared_norm(g1) / squared_norm(g2))
+    num, den = post_adaptation_norms_squared(pair, w, alpha)
+    return sp.cancel(num / den)
 
 
 @lru_cache(maxsize=None)

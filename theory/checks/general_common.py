@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 import mpmath
 import numpy as np
 import sympy
-
 from maml_landscape.theory.population import TaskFamily
 
 DIGITS = 50
@@ -25,7 +24,9 @@ NUMERIC_TOLERANCE = mpmath.mpf(10) ** (-35)
 Sampler = Callable[[np.random.Generator], sympy.Rational]
 
 
-def random_rational(rng: np.random.Generator, low: int = -3, high: int = 3, denominators: int = 12) -> sympy.Rational:
+def random_rational(
+    rng: np.random.Generator, low: int = -3, high: int = 3, denominators: int = 12
+) -> sympy.Rational:
     """A random rational ``p/q`` in ``[low, high]`` with ``q ≤ denominators``."""
     q = int(rng.integers(1, denominators + 1))
     p = int(rng.integers(low * q, high * q + 1))
@@ -119,11 +120,17 @@ def compare(
     symbols = sorted(
         set().union(*(e.free_symbols for e in _entries(derived) + _entries(printed))), key=str
     )
-    difference = sympy.Matrix(derived) - sympy.Matrix(printed) if isinstance(derived, sympy.MatrixBase) else derived - printed
+    difference = (
+        sympy.Matrix(derived) - sympy.Matrix(printed)
+        if isinstance(derived, sympy.MatrixBase)
+        else derived - printed
+    )
     exact = symbolic_zero(difference)
     sample = [random_point(symbols, rng, samplers) for _ in range(points)]
-    numeric = mp_relative_difference(derived, printed, symbols, sample) if symbols else float(
-        max(abs(sympy.N(e, DIGITS)) for e in _entries(difference))
+    numeric = (
+        mp_relative_difference(derived, printed, symbols, sample)
+        if symbols
+        else float(max(abs(sympy.N(e, DIGITS)) for e in _entries(difference)))
     )
     result = IdentityComparison(exact, numeric, points)
     if not exact:
@@ -151,12 +158,17 @@ def _at(value, point):
 
 def latex_point(point: dict) -> str:
     """``a = 1/2, b = 3`` in LaTeX, sorted by name."""
-    return ", ".join(f"{sympy.latex(k)} = {sympy.latex(v)}" for k, v in sorted(point.items(), key=lambda kv: str(kv[0])))
+    return ", ".join(
+        f"{sympy.latex(k)} = {sympy.latex(v)}"
+        for k, v in sorted(point.items(), key=lambda kv: str(kv[0]))
+    )
 
 
 def symmetric_symbols(name: str, d: int) -> sympy.Matrix:
     """A general symmetric ``d×d`` matrix of symbols ``name_{ij}`` (``i ≤ j``)."""
-    return sympy.Matrix(d, d, lambda i, j: sympy.Symbol(f"{name}_{{{min(i, j) + 1}{max(i, j) + 1}}}"))
+    return sympy.Matrix(
+        d, d, lambda i, j: sympy.Symbol(f"{name}_{{{min(i, j) + 1}{max(i, j) + 1}}}")
+    )
 
 
 def general_symbols(name: str, d: int) -> sympy.Matrix:
@@ -196,3 +208,20 @@ def random_environment(rng: np.random.Generator, d: int = 2, tasks: int = 2) -> 
         )
         for k, r in enumerate(raw)
     ]
+
+
+def covariance_samplers(Sigma: sympy.Matrix) -> dict:
+    """Samplers making a symbolic symmetric ``Σ`` (d ≤ 3) positive definite: diagonal in [1, 3], off-diagonal in [-1/3, 1/3].
+
+    Gershgorin: each eigenvalue is at least ``1 - 2/3 > 0``, so counterexamples are genuine covariances.
+    """
+    samplers = {}
+    for i in range(Sigma.shape[0]):
+        for j in range(Sigma.shape[1]):
+            entry = Sigma[i, j]
+            if isinstance(entry, sympy.Symbol):
+                if i == j:
+                    samplers[entry] = lambda rng: sympy.Rational(int(rng.integers(12, 37)), 12)
+                else:
+                    samplers[entry] = lambda rng: sympy.Rational(int(rng.integers(-4, 5)), 12)
+    return samplers

@@ -7,18 +7,15 @@ printed: :mod:`maml_landscape.theory.printed.general`.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import sympy
-
-from maml_landscape.context import CheckContext
-from maml_landscape.evidence import Formula, Table, Text
-from maml_landscape.registry import check
 from maml_landscape.theory.adaptation import q_isotropic, q_matrix
 from maml_landscape.theory.checks.general_common import (
     DIGITS,
     IdentityComparison,
     compare,
+    covariance_samplers,
     general_symbols,
     latex_point,
     symmetric_symbols,
@@ -29,6 +26,10 @@ from maml_landscape.theory.gaussian_moments import (
     row_sandwich_expression,
 )
 from maml_landscape.theory.printed import general as printed
+
+from maml_landscape.context import CheckContext
+from maml_landscape.evidence import Formula, Table, Text
+from maml_landscape.registry import check
 from maml_landscape.verdicts import Choice, Outcome, Verdict
 
 n = sympy.Symbol("n", positive=True, integer=True)
@@ -55,12 +56,12 @@ def _a(d: int, symmetric: bool) -> sympy.Matrix:
     return symmetric_symbols("a", d) if symmetric else general_symbols("a", d)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lemma2_derived(d: int, diagonal: bool, symmetric: bool) -> sympy.Matrix:
     return expected_sandwich(_sigma(d, diagonal), _a(d, symmetric), n)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _structural_agrees(d: int) -> bool:
     """The symbolic-d form ΣAΣ + (1/n)(ΣAᵀΣ + tr(AΣ)Σ) evaluated on explicit d×d matrices equals the Isserlis one."""
     S, A = sympy.MatrixSymbol("S", d, d), sympy.MatrixSymbol("A", d, d)
@@ -69,7 +70,7 @@ def _structural_agrees(d: int) -> bool:
     return (structural - _lemma2_derived(d, False, False)).applyfunc(sympy.expand).is_zero_matrix
 
 
-@lru_cache(maxsize=None)
+@cache
 def _difference_form_agrees(d: int) -> bool:
     """derived − printed equals (1/n) Σ(Aᵀ − A)Σ on explicit d×d symbolic matrices."""
     Sigma, A = _sigma(d, False), _a(d, False)
@@ -84,7 +85,13 @@ def _row(label: str, d: int, result: IdentityComparison) -> tuple:
         outcome = "differs at " + f"${latex_point(result.counterexample)}$"
     else:
         outcome = "routes disagree"
-    return (label, d, "0" if result.symbolic_zero else "non-zero", f"{result.numeric_difference:.1e}", outcome)
+    return (
+        label,
+        d,
+        "0" if result.symbolic_zero else "non-zero",
+        f"{result.numeric_difference:.1e}",
+        outcome,
+    )
 
 
 def _nonsymmetric_counterexample() -> tuple[sympy.Matrix, sympy.Matrix, sympy.Matrix, sympy.Matrix]:
@@ -103,27 +110,53 @@ def lemma2_isserlis(ctx: CheckContext) -> Outcome:
     for d in dims:
         for label, diagonal, symmetric in HYPOTHESES:
             Sigma, A = _sigma(d, diagonal), _a(d, symmetric)
-            result = compare(_lemma2_derived(d, diagonal, symmetric), printed.lemma2_rhs(Sigma, A, n), rng)
+            result = compare(
+                _lemma2_derived(d, diagonal, symmetric),
+                printed.lemma2_rhs(Sigma, A, n),
+                rng,
+                samplers=covariance_samplers(Sigma),
+            )
             rows.append(_row(label, d, result))
             by_hypotheses.setdefault((diagonal, symmetric), []).append(result.holds)
     stated = by_hypotheses[(True, True)]
     diagonal_needed = not all(by_hypotheses[(False, True)])
-    symmetric_needed = not all(by_hypotheses[(True, False)]) or not all(by_hypotheses[(False, False)])
+    symmetric_needed = not all(by_hypotheses[(True, False)]) or not all(
+        by_hypotheses[(False, False)]
+    )
     structural = [_structural_agrees(d) and _difference_form_agrees(d) for d in dims]
     Sigma0, A0, derived0, printed0 = _nonsymmetric_counterexample()
     if None in stated or not all(structural):
-        verdict, summary = Verdict.NOT_CHECKED, "symbolic and mpmath routes disagree (or the symbolic-d form failed)"
+        verdict, summary = (
+            Verdict.NOT_CHECKED,
+            "symbolic and mpmath routes disagree (or the symbolic-d form failed)",
+        )
     elif all(stated):
         verdict = Verdict.HOLDS
         summary = (
-            "eq. (77) holds under its hypotheses (d = " + ", ".join(map(str, dims)) + ", symbolic entries); "
-            + ("$\\Sigma$ diagonal is needed" if diagonal_needed else "$\\Sigma$ diagonal is not needed")
-            + ("; $A$ symmetric is needed: in general $E = \\Sigma A\\Sigma + \\frac{1}{n}(\\Sigma A^\\top\\Sigma + "
-               "\\operatorname{tr}(A\\Sigma)\\Sigma)$" if symmetric_needed else "; $A$ symmetric is not needed")
+            "eq. (77) holds under its hypotheses (d = "
+            + ", ".join(map(str, dims))
+            + ", symbolic entries); "
+            + (
+                "$\\Sigma$ diagonal is needed"
+                if diagonal_needed
+                else "$\\Sigma$ diagonal is not needed"
+            )
+            + (
+                "; $A$ symmetric is needed: in general $E = \\Sigma A\\Sigma + \\frac{1}{n}(\\Sigma A^\\top\\Sigma + "
+                "\\operatorname{tr}(A\\Sigma)\\Sigma)$"
+                if symmetric_needed
+                else "; $A$ symmetric is not needed"
+            )
         )
     else:
-        verdict, summary = Verdict.FAILS, "eq. (77) differs from the Isserlis derivation under its own hypotheses"
-    S, A = sympy.MatrixSymbol("\\Sigma", d_symbol, d_symbol), sympy.MatrixSymbol("A", d_symbol, d_symbol)
+        verdict, summary = (
+            Verdict.FAILS,
+            "eq. (77) differs from the Isserlis derivation under its own hypotheses",
+        )
+    S, A = (
+        sympy.MatrixSymbol("\\Sigma", d_symbol, d_symbol),
+        sympy.MatrixSymbol("A", d_symbol, d_symbol),
+    )
     general = expected_sandwich_structural(S, A, n)
     return Outcome(
         verdict=verdict,
@@ -134,9 +167,16 @@ def lemma2_isserlis(ctx: CheckContext) -> Outcome:
                 "the $n$ diagonal terms $E[x x^\\top A x x^\\top]_{il} = \\sum_{jk} A_{jk} E[x_i x_j x_k x_l]$ with the three "
                 "Isserlis pairings. Index-level contraction (any $d$):"
             ),
-            Formula("derived, $E[xx^\\top A xx^\\top]$", sympy.latex(row_sandwich_expression(S, A))),
-            Formula("derived, $E[(X^\\top X/n) A (X^\\top X/n)]$ (general form)", sympy.latex(general)),
-            Formula("printed (eq. 77)", "\\Sigma A \\Sigma + \\frac{1}{n}\\left(\\operatorname{tr}(\\Sigma A) I_d + \\Sigma A\\right)\\Sigma"),
+            Formula(
+                "derived, $E[xx^\\top A xx^\\top]$", sympy.latex(row_sandwich_expression(S, A))
+            ),
+            Formula(
+                "derived, $E[(X^\\top X/n) A (X^\\top X/n)]$ (general form)", sympy.latex(general)
+            ),
+            Formula(
+                "printed (eq. 77)",
+                "\\Sigma A \\Sigma + \\frac{1}{n}\\left(\\operatorname{tr}(\\Sigma A) I_d + \\Sigma A\\right)\\Sigma",
+            ),
             Formula("derived − printed", "\\frac{1}{n}\\,\\Sigma\\,(A^\\top - A)\\,\\Sigma"),
             Text(
                 "The general form, evaluated on explicit $d \\times d$ symbolic matrices, equals the entry-wise Isserlis "
@@ -144,7 +184,13 @@ def lemma2_isserlis(ctx: CheckContext) -> Outcome:
                 f"d = {', '.join(map(str, dims))}: {all(structural)}."
             ),
             Table(
-                ("hypotheses", "d", "symbolic difference", f"mpmath rel. diff ({DIGITS} digits)", "outcome"),
+                (
+                    "hypotheses",
+                    "d",
+                    "symbolic difference",
+                    f"mpmath rel. diff ({DIGITS} digits)",
+                    "outcome",
+                ),
                 tuple(rows),
                 caption="Derived vs printed eq. (77) under each set of hypotheses (full symbolic entries, symbolic n).",
             ),
@@ -158,7 +204,11 @@ def lemma2_isserlis(ctx: CheckContext) -> Outcome:
             ),
         ],
         choices=[
-            Choice("d", list(dims), "the lemma is for any d; explicit symbolic matrices of these sizes, plus the symbolic-d form"),
+            Choice(
+                "d",
+                list(dims),
+                "the lemma is for any d; explicit symbolic matrices of these sizes, plus the symbolic-d form",
+            ),
             Choice("n", "symbolic positive integer", "the lemma holds for every n"),
         ],
         seeds={"mpmath points": ctx.seed_for("D.LEMMA2/points")},
@@ -179,23 +229,39 @@ def q_matrix_isserlis(ctx: CheckContext) -> Outcome:
     rows, outcomes = [], []
     for d in dims:
         Sigma = symmetric_symbols("\\sigma", d)
-        result = compare(q_matrix(Sigma, alpha, s), printed.q_matrix(Sigma, alpha, s), rng)
+        result = compare(
+            q_matrix(Sigma, alpha, s),
+            printed.q_matrix(Sigma, alpha, s),
+            rng,
+            samplers=covariance_samplers(Sigma),
+        )
         outcomes.append(result.holds)
         rows.append(_row("$\\Sigma$ general symmetric", d, result))
     iso = q_isotropic(rho, alpha, s, d_symbol)
     iso_rows = []
     for d in range(1, 6):
         from_printed = sympy.factor(printed.q_matrix(rho * sympy.eye(d), alpha, s)[0, 0])
-        iso_rows.append((d, f"${sympy.latex(from_printed)}$", "yes" if sympy.cancel(iso.subs(d_symbol, d) - from_printed) == 0 else "no"))
+        iso_rows.append(
+            (
+                d,
+                f"${sympy.latex(from_printed)}$",
+                "yes" if sympy.cancel(iso.subs(d_symbol, d) - from_printed) == 0 else "no",
+            )
+        )
     if None in outcomes:
         verdict, summary = Verdict.NOT_CHECKED, "symbolic and mpmath routes disagree"
     elif all(outcomes):
         verdict = Verdict.HOLDS
-        summary = "printed $Q_i^{(s)}$ equals $E[P^\\top\\Sigma P]$ derived by Isserlis for full symbolic $\\Sigma$ (d = " + ", ".join(map(str, dims)) + ")"
+        summary = (
+            "printed $Q_i^{(s)}$ equals $E[P^\\top\\Sigma P]$ derived by Isserlis for full symbolic $\\Sigma$ (d = "
+            + ", ".join(map(str, dims))
+            + ")"
+        )
     else:
         verdict, summary = Verdict.FAILS, "printed $Q_i^{(s)}$ differs from $E[P^\\top \\Sigma P]$"
     S = sympy.MatrixSymbol("\\Sigma", d_symbol, d_symbol)
-    general = S - 2 * alpha * S * S + alpha**2 * expected_sandwich_structural(S, S, s)
+    sandwich = expected_sandwich_structural(S, S, s).subs(sympy.Transpose(S), S)  # Σ symmetric
+    general = S - 2 * alpha * S * S + alpha**2 * sandwich
     return Outcome(
         verdict=verdict,
         summary=summary,
@@ -218,7 +284,13 @@ def q_matrix_isserlis(ctx: CheckContext) -> Outcome:
             Formula("derived, $\\Sigma = \\rho I_d$ (symbolic d)", "q = " + sympy.latex(iso)),
             Table(("d", "printed Q at Σ = ρI_d (entry)", "equals derived q"), tuple(iso_rows)),
         ],
-        choices=[Choice("d", list(dims), "explicit symbolic matrices of these sizes; the isotropic case for symbolic d")],
+        choices=[
+            Choice(
+                "d",
+                list(dims),
+                "explicit symbolic matrices of these sizes; the isotropic case for symbolic d",
+            )
+        ],
         seeds={"mpmath points": ctx.seed_for("S3.Q/points")},
         data={"holds_per_d": dict(zip(map(str, dims), map(bool, outcomes)))},
     )

@@ -35,12 +35,14 @@ from maml_landscape.theory.quadratic_tasks import (
     QuadraticPair,
     Spectra,
     first_order_coefficient,
+    gradient_norms_squared,
     gradient_ratio_squared,
     isotropic_ratios,
     maml_objective,
     maml_stationary_point,
     maml_stationary_point_first_order,
     nal_stationary_point,
+    post_adaptation_norms_squared,
     post_adaptation_ratio_squared,
     random_rational_pair,
     squared_norm,
@@ -64,6 +66,10 @@ def _instances(quick: bool, seed: int) -> list[tuple[str, QuadraticPair, Spectra
         pair, spectra = random_rational_pair(rng, d)
         cases.append((f"random #{n} (d={d})", pair, spectra))
     return cases
+
+
+def _show(value: sp.Expr | None) -> str:
+    return "0/0" if value is None else f"{float(value):.6g}"
 
 
 def _exceeds(squared_ratio: sp.Expr, constant: sp.Expr) -> bool:
@@ -104,24 +110,24 @@ def _compare(quick: bool, seed: int) -> dict:
             kind = "post" if name == "eq. 29" else "pre"
             violated, gap = _first_order_violated(constants[name], ratios_first[kind], alpha, spectra)
             tally.add_first_order(gap, violated)
-        # Exact comparisons at α = q / L_2 (Theorem 1 allows every α ≤ 1/L_2).
+        # Exact comparisons at α = q / L_2 (Theorem 1: α ≤ 1/L_2; Lemma 1, eq. 29: α < 1/L_2).
         for q in ALPHA_FRACTIONS:
             a = q / spectra.L2
             w = maml_stationary_point(pair, a)
-            squared = {"pre": gradient_ratio_squared(pair, w), "post": post_adaptation_ratio_squared(pair, w, a)}
+            norms = {"pre": gradient_norms_squared(pair, w), "post": post_adaptation_norms_squared(pair, w, a)}
+            ratios = {kind: (sp.sqrt(num / den) if den != 0 else None) for kind, (num, den) in norms.items()}
             for name, tally in tallies.items():
                 kind = "post" if name == "eq. 29" else "pre"
+                if ratios[kind] is None or (name == "eq. 29" and q == 1):
+                    continue  # outside Lemma 1 (α < 1/L_2), or both sides vanish
                 constant = constants[name](a, spectra.beta2, spectra.L1)
-                excess = float(sp.sqrt(squared[kind]) - constant)
-                violated = _exceeds(squared[kind], constant)
-                tally.add_instance(excess, float(a), violated,
-                                   {"instance": label, "alpha": str(a), "ratio": float(sp.sqrt(squared[kind])),
+                tally.add_instance(float(ratios[kind] - constant), float(a), _exceeds(ratios[kind] ** 2, constant),
+                                   {"instance": label, "alpha": str(a), "ratio": float(ratios[kind]),
                                     "printed_constant": float(constant)})
-            rows.append((label, f"{q}/L_2", f"{float(sp.sqrt(squared['pre'])):.6g}",
-                         f"{float(eq13_constant(a, spectra.beta2, spectra.L1)):.6g}",
-                         f"{float(eq36_constant(a, spectra.beta2, spectra.L1)):.6g}",
-                         f"{float(sp.sqrt(squared['post'])):.6g}",
-                         f"{float(eq29_constant(a, spectra.beta2, spectra.L1)):.6g}"))
+            rows.append((label, f"{q}/L_2", _show(ratios["pre"]),
+                         _show(eq13_constant(a, spectra.beta2, spectra.L1)),
+                         _show(eq36_constant(a, spectra.beta2, spectra.L1)),
+                         _show(ratios["post"]), _show(eq29_constant(a, spectra.beta2, spectra.L1))))
     return {"tallies": tallies, "rows": rows}
 
 

@@ -26,14 +26,17 @@ def _mean(weights: Sequence, values: Sequence):
 def lemma2_rhs(Sigma: sympy.Matrix, A: sympy.Matrix, n) -> sympy.Matrix:
     """Lemma 2, eq. (77): ``ΣAΣ + (1/n)(tr(ΣA) I_d + ΣA) Σ`` (stated for symmetric A, diagonal Σ)."""
     d = Sigma.shape[0]
-    return Sigma * A * Sigma + (1 / sympy.sympify(n)) * ((Sigma * A).trace() * sympy.eye(d) + Sigma * A) * Sigma
+    return (
+        Sigma * A * Sigma
+        + (1 / sympy.sympify(n)) * ((Sigma * A).trace() * sympy.eye(d) + Sigma * A) * Sigma
+    )
 
 
 def q_matrix(Sigma: sympy.Matrix, alpha, s) -> sympy.Matrix:
     """Below eq. (5) and eq. (84): ``Q^(s) = (I - αΣ)Σ(I - αΣ) + (α²/s)(tr(Σ²)Σ + Σ³)``."""
     d = Sigma.shape[0]
-    I = sympy.eye(d)
-    return (I - alpha * Sigma) * Sigma * (I - alpha * Sigma) + (alpha**2 / sympy.sympify(s)) * (
+    eye = sympy.eye(d)
+    return (eye - alpha * Sigma) * Sigma * (eye - alpha * Sigma) + (alpha**2 / sympy.sympify(s)) * (
         (Sigma**2).trace() * Sigma + Sigma**3
     )
 
@@ -83,7 +86,8 @@ def _nal_offsets(weights, Sigmas, w_stars) -> list[sympy.Matrix]:
     """``E_i'[Σ_i']⁻¹ E_i'[Σ_i'(w_i'* - w_i*)]`` for each task i."""
     inverse = _mean(weights, Sigmas).inv()
     return [
-        inverse * _mean(weights, [S * (w - w_i) for S, w in zip(Sigmas, w_stars)]) for w_i in w_stars
+        inverse * _mean(weights, [S * (w - w_i) for S, w in zip(Sigmas, w_stars)])
+        for w_i in w_stars
     ]
 
 
@@ -91,7 +95,9 @@ def _maml_offsets(weights, Sigmas, w_stars, alpha, n2) -> list[sympy.Matrix]:
     """``E_i'[Q_i'^(n2)]⁻¹ E_i'[Q_i'^(n2)(w_i'* - w_i*)]`` for each task i."""
     Qs = [q_matrix(S, alpha, n2) for S in Sigmas]
     inverse = _mean(weights, Qs).inv()
-    return [inverse * _mean(weights, [Q * (w - w_i) for Q, w in zip(Qs, w_stars)]) for w_i in w_stars]
+    return [
+        inverse * _mean(weights, [Q * (w - w_i) for Q, w in zip(Qs, w_stars)]) for w_i in w_stars
+    ]
 
 
 def prop1_nal(weights, Sigmas, w_stars, alpha, m) -> sympy.Expr:

@@ -1,0 +1,108 @@
+"""The ledger checks of Section 5 on synthetic stored results (no training, no torch)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from maml_landscape.context import CheckContext
+from maml_landscape.deep.checks import tables as checks
+from maml_landscape.deep.intervals import Estimate, combination, t_quantile
+from maml_landscape.deep.results import aggregate, table_path, write_json
+from maml_landscape.verdicts import Verdict
+
+pytestmark = pytest.mark.deep
+
+
+def fake_run(experiment, setting, algorithm, seed, accuracy, rng, tasks=200):
+    """A stored run whose per-task accuracies centre on ``accuracy[cell]`` (fractions)."""
+    per_task = {}
+    for split in ("train", "test"):
+        kinds = np.where(rng.random(tasks) < 0.5, "easy", "hard")
+        means = np.array([accuracy[f"{split}/{k}"] for k in kinds])
+        per_task[split] = {"kind": kinds.tolist(),
+                           "accuracy": np.clip(means + 0.02 * rng.standard_normal(tasks), 0, 1).tolist()}
+    config = {"experiment": experiment, "setting": setting, "algorithm": algorithm, "seed": seed}
+    return {"config": config, "config_hash": f"{setting}{algorithm}{seed}", "per_task": per_task}
+
+
+def store(out, experiment, rows, seeds=(0, 1, 2), profile="cpu"):
+    rng = np.random.default_rng(0)
+    runs = [fake_run(experiment, s, a, seed, acc, rng) for seed in seeds for (s, a), acc in rows.items()]
+    table = aggregate(experiment, profile, runs, len(runs), ["synthetic"])
+    table["options"] = {"nal_lr": 1e-6}
+    write_json(table_path(out / "deep", experiment, profile), table)
+
+
+def cells(easy, hard):
+    return {"train/easy": easy, "train/hard": hard, "test/easy": easy, "test/hard": hard}
+
+
+def omniglot_rows(maml_small_hard):
+    rows = {(s, a): cells(0.7, 0.45) for s in ("large", "small") for a in ("nal-1", "nal-10")}
+    rows[("large", "maml")] = cells(0.98, 0.80)
+    rows[("small", "maml")] = cells(0.98, maml_small_hard)
+    return rows
+
+
+def cifar_rows(hard_gain_at_99):
+    rows = {}
+    for p, gain in (("p=0.99", hard_gain_at_99), ("p=0.5", 0.3), ("p=0.01", 0.05)):
+        rows[(p, "nal")] = cells(0.75, 0.10)
+        rows[(p, "maml")] = cells(0.85, 0.10 + gain)
+    return rows
+
+
+@pytest.mark.parametrize("small_hard,expected", [(0.95, Verdict.HOLDS), (0.60, Verdict.FAILS)])
+def test_omniglot_verdict_follows_the_measured_orderings(tmp_path, small_hard, expected):
+    store(tmp_path, "omniglot", omniglot_rows(small_hard))
+    outcome = checks.omniglot_orderings(CheckContext("quick", 0, tmp_path))
+    assert outcome.verdict is expected
+    assert all(d["state"] == "confirmed" for d in outcome.data["printed_decisions"])
+
+
+@pytest.mark.parametrize("gain,expected", [(0.4, Verdict.HOLDS), (0.0, Verdict.FAILS)])
+def test_cifar_and_hardtrain_verdicts(tmp_path, gain, expected):
+    store(tmp_path, "cifar", cifar_rows(gain))
+    ctx = CheckContext("quick", 0, tmp_path)
+    assert checks.cifar_orderings(ctx).verdict is expected
+    assert checks.hard_training_matters(ctx).verdict is expected
+
+
+def test_no_results_or_only_smoke_results_are_not_checked_with_a_command(tmp_path):
+    store(tmp_path, "omniglot", omniglot_rows(0.95), profile="smoke")
+    outcome = checks.omniglot_orderings(CheckContext("quick", 0, tmp_path))
+    assert outcome.verdict is Verdict.NOT_CHECKED
+    assert "maml-landscape deep run omniglot" in outcome.summary
+
+
+def test_substitute_results_do_not_decide_s5_cifar(tmp_path):
+    store(tmp_path, "omniglot-p", cifar_rows(0.4))
+    ctx = CheckContext("quick", 0, tmp_path)
+    outcome = checks.cifar_orderings(ctx)
+    assert outcome.verdict is Verdict.NOT_CHECKED and "substitute gives 'holds'" in outcome.summary
+    assert checks.hard_training_matters(ctx).verdict is Verdict.HOLDS
+
+
+def test_one_seed_undecided_contrast_is_inconclusive(tmp_path):
+    store(tmp_path, "omniglot", omniglot_rows(0.8005), seeds=(0,))
+    outcome = checks.omniglot_orderings(CheckContext("quick", 0, tmp_path))
+    assert outcome.verdict is Verdict.NOT_CHECKED and "inconclusive" in outcome.summary
+
+
+def test_intervals():
+    assert t_quantile(0.975, 1) == pytest.approx(12.7062047, rel=1e-7)
+    assert t_quantile(0.975, 10) == pytest.approx(2.2281389, rel=1e-7)
+    a, b = Estimate(1.0, 0.04, 4), Estimate(0.5, 0.01, 9)
+    welch = combination([(1, a), (-1, b)])
+    assert welch.mean == pytest.approx(0.5) and welch.variance_of_mean == pytest.approx(0.05)
+    assert welch.df == pytest.approx(0.05**2 / (0.04**2 / 4 + 0.01**2 / 9))
+
+
+def test_check_module_does_not_import_torch():
+    code = ("import sys, maml_landscape.deep.checks.tables, maml_landscape.deep.cli;"
+            "sys.exit('torch' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
