@@ -27,6 +27,10 @@ SEGMENT_POINTS = 9
 
 BOUND_VARIANTS = ("point", "segment")
 
+#: Strict inequalities between measured curvature bounds must hold by more than this
+#: (Hessian entries are accurate to ~1e-10; e.g. ReLU single neurons have L_1 = L_2 = 1/2 exactly).
+HYPOTHESIS_MARGIN = 1e-8
+
 
 def hessian_bounds(task: NeuronTask, points: Sequence[np.ndarray]) -> tuple[float, float]:
     """``(min λ_min, max λ_max)`` of ``∇²f_i`` over ``points``."""
@@ -87,13 +91,15 @@ class Comparison:
 
     @property
     def theorem_hypotheses(self) -> bool:
-        """``0 < β_1 < β_2``, ``L_1 < L_2`` and ``α ≤ 1/L_2`` (Theorem 1; positive definite as in S_i)."""
-        return 0 < self.beta1 < self.beta2 and self.L1 < self.L2 and self.alpha * self.L2 <= 1
+        """``0 < β_1 < β_2``, ``L_1 < L_2`` (by :data:`HYPOTHESIS_MARGIN`) and ``α ≤ 1/L_2`` (Theorem 1)."""
+        m = HYPOTHESIS_MARGIN
+        return m < self.beta1 < self.beta2 - m and self.L1 < self.L2 - m and self.alpha * self.L2 <= 1
 
     @property
     def lemma_hypotheses(self) -> bool:
-        """``0 < β_1 < β_2`` and ``α < 1/max(L_1, L_2)`` (Lemma 1, eq. 28)."""
-        return 0 < self.beta1 < self.beta2 and self.alpha * max(self.L1, self.L2) < 1
+        """``0 < β_1 < β_2`` (by :data:`HYPOTHESIS_MARGIN`) and ``α < 1/max(L_1, L_2)`` (Lemma 1, eq. 28)."""
+        m = HYPOTHESIS_MARGIN
+        return m < self.beta1 < self.beta2 - m and self.alpha * max(self.L1, self.L2) < 1
 
     def printed(self, form: str) -> float:
         """The printed constant of ``form`` ("eq. 13", "eq. 29", "eq. 36") at these bounds."""
@@ -138,7 +144,8 @@ def first_order_coefficients(tasks: Sequence[NeuronTask], W_nal: np.ndarray) -> 
     beta1, L1, beta2, L2 = spectra[hard][0], spectra[hard][-1], spectra[easy][0], spectra[easy][-1]
     coefficients = {"hard": hard, "beta1": beta1, "L1": L1, "beta2": beta2, "L2": L2,
                     "r1_pre": 2 * rayleigh, "r1_post": rayleigh,
-                    "hypotheses": bool(0 < beta1 < beta2 and L1 < L2)}
+                    "hypotheses": bool(HYPOTHESIS_MARGIN < beta1 < beta2 - HYPOTHESIS_MARGIN
+                                       and L1 < L2 - HYPOTHESIS_MARGIN)}
     h = 1e-6
     for form, (constant, _) in PRINTED_FORMS.items():
         coefficients[f"c1 {form}"] = float((constant(h, beta2, L1) - constant(-h, beta2, L1)) / (2 * h))

@@ -46,6 +46,8 @@ FAMILIES = {
 THEOREM_FAMILIES = ("Σ = I, similar teachers", "Σ = I, teacher norms ×2-3")
 ALPHA_FRACTIONS = {"quick": (0.5, 0.9), "paper": (0.1, 0.25, 0.5, 0.75, 0.9, 1.0)}
 PAIRS_PER_CELL = {"quick": 1, "paper": 3}
+#: Neuron counts per (family, σ) cell: quick alternates M = 1, 2 across cells; paper runs both.
+NEURONS = {"quick": None, "paper": (1, 2)}
 #: α for the first-order (α → 0) estimate, as a fraction of 1/L̂; and its double.
 SMALL_ALPHA = 1e-3
 #: A ratio exceeds a printed constant when r - C > this (quadrature error ~1e-10, ‖∇F‖ ≤ 1e-10).
@@ -137,9 +139,9 @@ def _sweep(profile: str, seed: int) -> tuple[PairRecord, ...]:
     """All task pairs of one profile, solved and measured (shared by the three checks)."""
     rng = np.random.default_rng(seed)
     records = []
-    for family, (variances, scale) in FAMILIES.items():
-        for activation in ACTIVATIONS:
-            for M in (1, 2):
+    for f, (family, (variances, scale)) in enumerate(FAMILIES.items()):
+        for a, activation in enumerate(ACTIVATIONS):
+            for M in NEURONS[profile] or (1 + (f + a) % 2,):
                 for n in range(PAIRS_PER_CELL[profile]):
                     teachers = _teachers(rng, M, scale)
                     tasks = [NeuronTask(t, activation, v) for t, v in zip(teachers, variances)]
@@ -184,6 +186,18 @@ def _tally(records, form: str, variant: str, hypotheses: str, families: tuple[st
     return tally, others
 
 
+def _interpretation(records) -> dict[str, tuple[int, int]]:
+    """Per family: instances meeting Theorem 1's hypotheses with β_2 > L_1, and those with ratio < 1."""
+    counts = {family: [0, 0] for family in FAMILIES}
+    for record in records:
+        for m in record.measurements if record.converged else ():
+            c = compare(m, "segment")
+            if c.theorem_hypotheses and c.beta2 > c.L1:
+                counts[record.family][0] += 1
+                counts[record.family][1] += int(c.ratio < 1)
+    return {family: tuple(n) for family, n in counts.items()}
+
+
 def _solver_summary(records) -> dict:
     converged = [r for r in records if r.converged]
     return {
@@ -204,7 +218,8 @@ def _choices(ctx: CheckContext) -> list[Choice]:
                "nearby teachers so that the stationary point can lie in S_1 ∩ S_2; scaled ones for β_2 > L_1"),
         Choice("alpha", f"{{2·10⁻³, 10⁻³}}/L̂ and {ALPHA_FRACTIONS[ctx.profile]}/L̂, "
                "L̂ = max_i λ_max(∇²f_i(W_NAL))", "Theorem 1 allows α ≤ 1/L_2; checked at each point"),
-        Choice("pairs per (family, σ, M)", PAIRS_PER_CELL[ctx.profile], f"profile {ctx.profile}"),
+        Choice("pairs per (family, σ, M)", PAIRS_PER_CELL[ctx.profile],
+               f"profile {ctx.profile}; M per (family, σ): {NEURONS[ctx.profile] or 'alternating 1, 2'}"),
         Choice("solver tolerance", f"‖∇F‖₂ ≤ {GRADIENT_TOLERANCE:g}", "quadrature error of gradients ≈ 1e-10"),
         Choice("segment points", SEGMENT_POINTS, "Hessian bounds over [W, W - α∇f_i(W)] sampled at equal spacing"),
         Choice("violation tolerance", VIOLATION_TOLERANCE, "r - C above this counts as a violation"),
@@ -239,13 +254,7 @@ def theorem1_networks(ctx: CheckContext) -> Outcome:
     point13, _ = _tally(records, "eq. 13", "point", "theorem", THEOREM_FAMILIES)
     verdict = tallies["eq. 13"].verdict
     t13 = tallies["eq. 13"]
-    interpretation = [0, 0]
-    for record in records:
-        for m in record.measurements if record.converged and record.family in THEOREM_FAMILIES else ():
-            c = compare(m, "segment")
-            if c.theorem_hypotheses and c.beta2 > c.L1:
-                interpretation[0] += 1
-                interpretation[1] += int(c.ratio < 1)
+    interpretation = _interpretation(records)
     solver = _solver_summary(records)
     summary = (f"networks (Σ = I, β/L over the adaptation segments): eq. 13 exact violations "
                f"{t13.exact_violations}/{t13.tested}, first-order violations {t13.first_order_violations}/"
@@ -260,8 +269,10 @@ def theorem1_networks(ctx: CheckContext) -> Outcome:
         Table(TALLY_HEADERS, tuple(tallies[f].row() for f in tallies) + (("eq. 13 (bounds at the point only)",)
               + point13.row()[1:],), caption="Network instances satisfying Theorem 1's hypotheses (Σ = I)."),
         Text(_worst_text(t13)),
-        Text(f"Interpretation ('the hard task has the smaller gradient norm when β₂ > L₁'): "
-             f"{interpretation[1]}/{interpretation[0]} admissible instances with β₂ > L₁ have ‖∇f₁‖ < ‖∇f₂‖."),
+        Table(("family", "instances with hypotheses and β₂ > L₁", "of which ‖∇f₁‖ < ‖∇f₂‖"),
+              tuple((f, *counts) for f, counts in interpretation.items()),
+              caption="Interpretation: 'the hard task has the smaller gradient norm when β₂ > L₁' "
+                      "(Theorem 1's hypotheses with segment bounds; Σ = 0.5I rows are outside Σ_i = I)."),
         Table(("printed form", "instances outside hypotheses or family", "violations there"),
               tuple((f, o["instances"], o["violations"]) for f, o in others.items()),
               caption="Not tests of the theorem (hypotheses fail, or Σ_1 = 0.5I as in Figure 4)."),
@@ -278,8 +289,8 @@ def theorem1_networks(ctx: CheckContext) -> Outcome:
         seeds=_seeds(ctx),
         data={"eq13": t13.as_data(), "eq36": tallies["eq. 36"].as_data(), "eq29": tallies["eq. 29"].as_data(),
               "eq13_point_bounds": point13.as_data(), "outside_hypotheses": others,
-              "interpretation": {"admissible_with_beta2_gt_L1": interpretation[0],
-                                 "hard_task_smaller_gradient": interpretation[1]},
+              "interpretation": {f: {"admissible_with_beta2_gt_L1": n, "hard_task_smaller_gradient": k}
+                                 for f, (n, k) in interpretation.items()},
               "solver": solver},
     )
 
