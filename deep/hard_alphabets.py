@@ -40,12 +40,17 @@ class AlphabetSplit:
     seed: int
 
 
+def ranking(accuracy_by_alphabet: dict[str, float]) -> tuple[str, ...]:
+    """Alphabets from the lowest accuracy to the highest (ties by name)."""
+    ranked = sorted(accuracy_by_alphabet.items(), key=lambda item: (item[1], item[0]))
+    return tuple(name for name, _ in ranked)
+
+
 def hardest(accuracy_by_alphabet: dict[str, float], count: int = 10) -> tuple[str, ...]:
     """The ``count`` alphabets with the lowest accuracy, hardest first (ties by name)."""
     if count > len(accuracy_by_alphabet):
         raise ValueError(f"asked for {count} hard alphabets of {len(accuracy_by_alphabet)}")
-    ranked = sorted(accuracy_by_alphabet.items(), key=lambda item: (item[1], item[0]))
-    return tuple(name for name, _ in ranked[:count])
+    return ranking(accuracy_by_alphabet)[:count]
 
 
 def split_alphabets(

@@ -18,7 +18,7 @@ import numpy as np
 
 from maml_landscape.deep.config import Profile, RunConfig, config_hash
 from maml_landscape.deep.data import Pools, Samplers, load_pools
-from maml_landscape.deep.hard_alphabets import hardest
+from maml_landscape.deep.hard_alphabets import hardest, ranking
 from maml_landscape.deep.plans import OMNIGLOT_NK, QUERY, PlanOptions
 from maml_landscape.deep.progress import Progress
 from maml_landscape.deep.results import provenance, write_json
@@ -75,7 +75,7 @@ def select_hard(
     return {
         "kind": "maml-landscape hard-alphabet selection",
         "hard_alphabets": list(hardest(accuracy, HARD_COUNT)),
-        "accuracy_by_alphabet": dict(sorted(accuracy.items(), key=lambda kv: kv[1])),
+        "accuracy_by_alphabet": {name: accuracy[name] for name in ranking(accuracy)},
         "tasks_per_alphabet": tasks_per_alphabet,
         "config": asdict(config),
         "config_hash": config_hash(config),

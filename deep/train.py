@@ -82,7 +82,7 @@ def train(
     start, seconds = 0, 0.0
     path = _checkpoint_path(checkpoint_dir, config)
     if path.exists():
-        state = torch.load(path, map_location=config.device, weights_only=True)
+        state = torch.load(path, map_location="cpu", weights_only=True)
         with torch.no_grad():
             for name, value in params.items():
                 value.copy_(state["params"][name])

@@ -19,7 +19,7 @@ orthogonal to ``v_k`` and ``res = h_V - y`` (derived in :func:`_relu_line_term`)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import numpy as np
 
@@ -76,7 +76,7 @@ ACTIVATIONS = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def _legendre(n: int) -> tuple[np.ndarray, np.ndarray]:
     return np.polynomial.legendre.leggauss(n)
 
@@ -86,7 +86,7 @@ def _legendre(n: int) -> tuple[np.ndarray, np.ndarray]:
 RADIAL_BREAKS = (0.0, 0.125, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0, 4.5, 6.5, 9.0, 13.0)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _radial_rule(n: int) -> tuple[np.ndarray, np.ndarray]:
     """Nodes r > 0 and weights for ``∫_0^∞ G(r) r e^{-r²/2} dr`` (composite Gauss–Legendre)."""
     x, wx = _legendre(n)
@@ -188,16 +188,16 @@ class NeuronTask:
         hessian = np.empty((2 * M, 2 * M))
         curvature = (dd_sigma(pre) * weighted_residual[:, None]).T @ outer  # (M, 3)
         for k in range(M):
-            for l in range(k, M):
-                a, b, c = (weights * ds[:, k] * ds[:, l]) @ outer
+            for j in range(k, M):
+                a, b, c = (weights * ds[:, k] * ds[:, j]) @ outer
                 block = np.array([[a, b], [b, c]])
-                if k == l:
+                if k == j:
                     a, b, c = curvature[k]
                     block += np.array([[a, b], [b, c]])
                     if self.activation == "relu":
                         block += _relu_line_term(V, V_star, k)
-                hessian[2 * k:2 * k + 2, 2 * l:2 * l + 2] = block
-                hessian[2 * l:2 * l + 2, 2 * k:2 * k + 2] = block.T
+                hessian[2 * k:2 * k + 2, 2 * j:2 * j + 2] = block
+                hessian[2 * j:2 * j + 2, 2 * k:2 * k + 2] = block.T
         return gradient, self.variance * hessian
 
     def hessian(self, W: np.ndarray) -> np.ndarray:

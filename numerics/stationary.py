@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-
 from maml_landscape.numerics.neural_tasks import NeuronTask
 
 Gradient = Callable[[np.ndarray], np.ndarray]

@@ -106,3 +106,16 @@ def test_cli_run_status_and_table(omniglot_dir, tmp_path, capsys):
     assert "1/1 runs done" in capsys.readouterr().out
     assert cli("deep", "table", "--out-dir", str(tmp_path / "out")) == 0
     assert cli("deep", "run", "omniglot", *common, "--settings", "medium") == 2
+
+
+def test_select_hard_ranks_every_alphabet(omniglot_dir, tmp_path, capsys):
+    common = ("--profile", "smoke", "--data-dir", str(omniglot_dir), "--cache-dir",
+              str(tmp_path / "cache"), "--out-dir", str(tmp_path / "out"), "--seeds", "0",
+              "--iterations", "1", "--quiet")
+    assert cli("deep", "select-hard", *common, "--tasks-per-alphabet", "1") == 0
+    outcome = json.loads((tmp_path / "out" / "deep" / "hard-alphabets-smoke.json").read_text())
+    assert len(outcome["hard_alphabets"]) == 10
+    accuracies = outcome["accuracy_by_alphabet"]
+    assert len(accuracies) == 26 and list(accuracies)[:10] == outcome["hard_alphabets"]
+    listed = str(tmp_path / "out" / "deep" / "hard-alphabets-smoke.json")
+    assert cli("deep", "status", "omniglot", *common[:-1], "--hard-alphabets", listed) == 0

@@ -7,7 +7,7 @@ homogeneity constant for which σ satisfies Property 3.1 of Zhong et al. (2017),
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 import sympy as sp
 
@@ -30,7 +30,7 @@ def activation(name: str) -> sp.Expr:
         raise ValueError(f"unknown activation {name!r}; choose one of {', '.join(ACTIVATIONS)}") from None
 
 
-@lru_cache(maxsize=None)
+@cache
 def admissible_homogeneity_exponents(name: str) -> tuple[float, float]:
     """The interval of exponents ``c ≥ 0`` with ``0 ≤ σ'(z) ≤ a|z|^c`` for some a, as ``(low, high)``.
 

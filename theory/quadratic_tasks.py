@@ -13,7 +13,7 @@ Ratios of Euclidean norms are returned squared (``‖a‖²/‖b‖²``) so they
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 import sympy as sp
 
@@ -146,7 +146,7 @@ def post_adaptation_ratio_squared(pair: QuadraticPair, w: sp.Matrix, alpha: sp.E
     return sp.cancel(num / den)
 
 
-@lru_cache(maxsize=None)
+@cache
 def isotropic_ratios(d: int = 2) -> tuple[sp.Expr, sp.Expr, tuple[sp.Symbol, sp.Symbol, sp.Symbol]]:
     """Exact ratios at the MAML stationary point for ``H_i = h_i I_d`` and symbolic ``w_i*``.
 

@@ -16,9 +16,6 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
-
-from maml_landscape.context import CheckContext
-from maml_landscape.evidence import Table, Text
 from maml_landscape.numerics.neural_tasks import ACTIVATIONS, NeuronTask
 from maml_landscape.numerics.stationary import (
     GRADIENT_TOLERANCE,
@@ -32,8 +29,16 @@ from maml_landscape.numerics.theorem1_measurements import (
     first_order_coefficients,
     measure_pair,
 )
+from maml_landscape.theory.inequality_up_to_alpha2 import (
+    RULE,
+    TALLY_HEADERS,
+    FormTally,
+    combined_verdict,
+)
+
+from maml_landscape.context import CheckContext
+from maml_landscape.evidence import Table, Text
 from maml_landscape.registry import check
-from maml_landscape.theory.inequality_up_to_alpha2 import RULE, TALLY_HEADERS, FormTally, combined_verdict
 from maml_landscape.verdicts import Choice, Outcome, Verdict
 
 #: family -> ((variance of task a, of task b), range of the teacher scale c in W_b* = c W_a* + 0.4 G).
@@ -45,7 +50,7 @@ FAMILIES = {
 #: The families in Theorem 1's setting (Σ_i = I).
 THEOREM_FAMILIES = ("Σ = I, similar teachers", "Σ = I, teacher norms ×2-3")
 ALPHA_FRACTIONS = {"quick": (0.5, 0.9), "paper": (0.1, 0.25, 0.5, 0.75, 0.9, 1.0)}
-PAIRS_PER_CELL = {"quick": 1, "paper": 3}
+PAIRS_PER_CELL = {"quick": 1, "paper": 2}
 #: Neuron counts per (family, σ) cell: quick alternates M = 1, 2 across cells; paper runs both.
 NEURONS = {"quick": None, "paper": (1, 2)}
 #: α for the first-order (α → 0) estimate, as a fraction of 1/L̂; and its double.
@@ -54,8 +59,6 @@ SMALL_ALPHA = 1e-3
 VIOLATION_TOLERANCE = 1e-7
 #: A measured first-order coefficient exceeds a printed one when larger by more than this.
 FIRST_ORDER_TOLERANCE = 1e-4
-#: Relative tolerance for ‖∇f_1‖ = ‖∇f_2‖ at the NAL point (S4.NAL).
-NAL_TOLERANCE = 1e-8
 
 
 def _teachers(rng: np.random.Generator, M: int, scale: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
@@ -341,18 +344,27 @@ def nal_networks(ctx: CheckContext) -> Outcome:
     records = [r for r in _records(ctx) if r.nal_gradient_norm <= GRADIENT_TOLERANCE]
     if not records:
         return Outcome(Verdict.NOT_CHECKED, "no NAL stationary point was found to tolerance")
+    # ∇F_NAL = ½(∇f_1 + ∇f_2), so at a point with ‖∇F_NAL‖ ≤ tol the norms may differ by ≤ 2 tol
+    # (plus rounding): the tolerance is set a priori from the solver's stopping rule.
     rel = [abs(r.nal_norms[0] - r.nal_norms[1]) / max(r.nal_norms) for r in records]
-    worst = int(np.argmax(rel))
-    verdict = Verdict.HOLDS if max(rel) <= NAL_TOLERANCE else Verdict.FAILS
+    allowed = [(2 * GRADIENT_TOLERANCE + 1e-13) / max(r.nal_norms) for r in records]
+    worst = int(np.argmax(np.array(rel) / np.array(allowed)))
+    verdict = Verdict.HOLDS if all(x <= a for x, a in zip(rel, allowed)) else Verdict.FAILS
     return Outcome(
         verdict=verdict,
-        summary=(f"networks: at {len(records)} NAL stationary points "
-                 f"$|\\|\\nabla f_1\\| - \\|\\nabla f_2\\||/\\max$ ≤ {max(rel):.2g} (tolerance {NAL_TOLERANCE:g})"),
+        summary=(f"networks: at {len(records)} NAL stationary points ($\\|\\nabla F_{{NAL}}\\| \\le$ "
+                 f"{GRADIENT_TOLERANCE:g}) the relative difference of $\\|\\nabla f_1\\|$ and "
+                 f"$\\|\\nabla f_2\\|$ is at most {max(rel):.2g}, within the solver bound"
+                 if verdict is Verdict.HOLDS else
+                 f"networks: NAL gradient norms differ beyond the solver bound at {records[worst].label}"),
         evidence=[Table(("pair", "‖∇f₁‖", "‖∇f₂‖", "‖∇F_NAL‖"),
                         tuple((r.label, f"{r.nal_norms[0]:.10g}", f"{r.nal_norms[1]:.10g}",
                                f"{r.nal_gradient_norm:.2g}") for r in records)),
-                  Text(f"Largest relative difference at {records[worst].label}.")],
-        choices=_choices(ctx) + [Choice("NAL tolerance", NAL_TOLERANCE, "relative; ‖∇F_NAL‖ ≤ 1e-10 bounds it")],
+                  Text("For any losses, $\\nabla F_{NAL} = \\tfrac12(\\nabla f_1 + \\nabla f_2)$, so stationarity "
+                       "forces $\\nabla f_1 = -\\nabla f_2$: this is a consistency check of the solver and the "
+                       "gradients (allowed relative difference $2\\,\\mathrm{tol}/\\max_i\\|\\nabla f_i\\|$); "
+                       f"closest to the bound: {records[worst].label}.")],
+        choices=_choices(ctx),
         seeds=_seeds(ctx),
         data={"pairs": len(records), "max_relative_difference": max(rel)},
     )
