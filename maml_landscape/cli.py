@@ -112,7 +112,7 @@ def _show(args: argparse.Namespace) -> int:
         ctx = CheckContext(profile=args.profile, seed=args.seed, out_dir=_writable_dir(args.out))
         records, _ = run_claims([args.claim_id], ctx, show_progress=False)
         record = records[0]
-    print(claim_section(record))
+    print(claim_section(record, anchor=False))
     return 0
 
 
@@ -189,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, ReportError) as error:
         print(f"maml-landscape: error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into e.g. `head`: stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("maml-landscape: interrupted; reports already written are complete (writes are atomic)", file=sys.stderr)
         return 130

@@ -61,10 +61,10 @@ def counts_line(claims: list[dict[str, Any]]) -> str:
     return ", ".join(f"{n} {v}" for v, n in verdict_counts(claims))
 
 
-def claim_section(c: dict[str, Any]) -> str:
+def claim_section(c: dict[str, Any], anchor: bool = True) -> str:
     """One claim: statement as printed, verdict, correction, and the evidence of each check."""
-    parts = [
-        f'<a id="{c["id"].lower().replace(".", "")}"></a>',
+    parts = [f'<a id="{c["id"].lower().replace(".", "")}"></a>'] if anchor else []
+    parts += [
         f"## {c['id']}: {c['title']}",
         f"**Where:** {c['location']} · **Kind:** {c['kind']} · **Verdict: {VERDICT_BADGE[c['verdict']]}** "
         f"· profile `{c['profile']}` · {c['runtime_s']:.2f} s",

@@ -104,10 +104,13 @@ def figure2(ctx: CheckContext) -> Outcome:
     return Outcome(
         verdict=verdict,
         summary=(
-            f"MAML closer to the hard task for ρ_H in {large.maml_closer_to_hard_interval} (m=2000), never worse; "
+            "MAML closer to the hard task for ρ_H in "
+            + ("no interval" if large.maml_closer_to_hard_interval is None
+               else "[{:.3f}, {:.3f}]".format(*large.maml_closer_to_hard_interval))
+            + f" (m=2000); MAML never worse: {large.maml_never_worse}; "
             f"largest gap {large.largest_gap:.2f} (m=2000) vs {findings['m = n2 = 100 (caption)'].largest_gap:.2f} "
             f"(m=100) / {findings['m = n2 = 500 (text)'].largest_gap:.2f} (m=500); risks peak at "
-            f"{large.max_risk:.2f} within the printed 0-1 axis"
+            f"{large.max_risk:.2f}; within the printed 0-1 axis: {axis_ok}"
         ),
         evidence=[
             Text("Rule: the statement holds if, on a 200-point ρ_H grid of (0, 1), (i) w_NAL* is on the easy "
