@@ -39,10 +39,16 @@ def make_tasks(torch, seed: int = 0):
 
     gen = torch.Generator().manual_seed(seed)
     labels = torch.arange(WAYS)
-    return [TaskBatch((torch.rand(WAYS * SHOTS, 1, 28, 28, generator=gen) < 0.2).float(),
-                      labels.repeat_interleave(SHOTS),
-                      (torch.rand(WAYS * QUERY, 1, 28, 28, generator=gen) < 0.2).float(),
-                      labels.repeat_interleave(QUERY), WAYS) for _ in range(TASKS)]
+    return [
+        TaskBatch(
+            (torch.rand(WAYS * SHOTS, 1, 28, 28, generator=gen) < 0.2).float(),
+            labels.repeat_interleave(SHOTS),
+            (torch.rand(WAYS * QUERY, 1, 28, 28, generator=gen) < 0.2).float(),
+            labels.repeat_interleave(QUERY),
+            WAYS,
+        )
+        for _ in range(TASKS)
+    ]
 
 
 def plain_step(torch, params, tasks):
@@ -69,6 +75,7 @@ def plain_step(torch, params, tasks):
 def worker(name: str, threads: int, cpus: list[int] | None, connection) -> None:
     if cpus:
         os.sched_setaffinity(0, cpus)
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # idle workers must not spin (before torch)
     import torch
 
     from maml_landscape.deep.meta import meta_gradient
@@ -79,8 +86,10 @@ def worker(name: str, threads: int, cpus: list[int] | None, connection) -> None:
     if name != "plain":
         keep_freed_memory()
     model = Conv4(1, 28, WAYS)
-    ours = {k: v.requires_grad_(True) for k, v in
-            init_params(model, torch.Generator().manual_seed(0), torch.float32).items()}
+    ours = {
+        k: v.requires_grad_(True)
+        for k, v in init_params(model, torch.Generator().manual_seed(0), torch.float32).items()
+    }
     plain = {}
     for i in range(4):  # same values; the conv bias of the plain net is zero
         plain[f"c{i}.w"] = ours[f"convs.{i}.weight"].detach().clone().requires_grad_(True)
@@ -116,8 +125,13 @@ def worker(name: str, threads: int, cpus: list[int] | None, connection) -> None:
         with FlopCounterMode(display=False) as counter:
             step()
         flops = counter.get_total_flops()
-    connection.send({"flops": flops, "peak_rss_mib": peak_kib / 1024,
-                     "rss_growth_mib": (peak_kib - rss_before) / 1024})
+    connection.send(
+        {
+            "flops": flops,
+            "peak_rss_mib": peak_kib / 1024,
+            "rss_growth_mib": (peak_kib - rss_before) / 1024,
+        }
+    )
 
 
 def matmul_peak(threads: int, cpus: list[int] | None) -> float:
@@ -152,9 +166,16 @@ def vmap_batchnorm_check() -> float:
     torch.set_num_threads(1)
     F = torch.nn.functional
     gen = torch.Generator().manual_seed(1)
-    shapes = {"c0.w": (64, 1, 3, 3), "c1.w": (64, 64, 3, 3), "c2.w": (64, 64, 3, 3),
-              "c3.w": (64, 64, 3, 3), "h.w": (WAYS, 64)}
-    params = {k: 0.1 * torch.randn(v, generator=gen, dtype=torch.float64) for k, v in shapes.items()}
+    shapes = {
+        "c0.w": (64, 1, 3, 3),
+        "c1.w": (64, 64, 3, 3),
+        "c2.w": (64, 64, 3, 3),
+        "c3.w": (64, 64, 3, 3),
+        "h.w": (WAYS, 64),
+    }
+    params = {
+        k: 0.1 * torch.randn(v, generator=gen, dtype=torch.float64) for k, v in shapes.items()
+    }
     for i in range(4):
         params[f"n{i}.w"] = 1 + 0.3 * torch.randn(64, generator=gen, dtype=torch.float64)
         params[f"n{i}.b"] = 0.3 * torch.randn(64, generator=gen, dtype=torch.float64)
@@ -171,22 +192,54 @@ def vmap_batchnorm_check() -> float:
         return F.cross_entropy(forward({k: v - INNER_LR * inner[k] for k, v in p.items()}, qx), qy)
 
     tasks = make_tasks(torch, 1)[:3]
-    stack = [torch.stack([getattr(t, f) for t in tasks]).to(torch.float64)
-             if f.endswith("x") else torch.stack([getattr(t, f) for t in tasks])
-             for f in ("support_x", "support_y", "query_x", "query_y")]
+    stack = [
+        torch.stack([getattr(t, f) for t in tasks]).to(torch.float64)
+        if f.endswith("x")
+        else torch.stack([getattr(t, f) for t in tasks])
+        for f in ("support_x", "support_y", "query_x", "query_y")
+    ]
     batched = vmap(grad(query_loss), in_dims=(None, 0, 0, 0, 0))(params, *stack)
     looped = [grad(query_loss)(params, *(s[i] for s in stack)) for i in range(len(tasks))]
     scale = max(float(torch.stack([g[k] for g in looped]).abs().max()) for k in params)
-    return max(float((batched[k] - torch.stack([g[k] for g in looped])).abs().max())
-               for k in params) / scale
+    return (
+        max(float((batched[k] - torch.stack([g[k] for g in looped])).abs().max()) for k in params)
+        / scale
+    )
+
+
+def float64_reference() -> list:
+    """The plain loop's meta-gradient in float64 for the benchmark's parameters and tasks."""
+    import torch
+
+    from maml_landscape.deep.model import Conv4, init_params
+
+    torch.set_num_threads(1)
+    ours = init_params(Conv4(1, 28, WAYS), torch.Generator().manual_seed(0), torch.float32)
+    plain = {}
+    for i in range(4):
+        plain[f"c{i}.w"] = ours[f"convs.{i}.weight"]
+        plain[f"c{i}.b"] = torch.zeros(64)
+        plain[f"n{i}.w"], plain[f"n{i}.b"] = ours[f"norms.{i}.weight"], ours[f"norms.{i}.bias"]
+    plain["h.w"], plain["h.b"] = ours["head.weight"], ours["head.bias"]
+    plain = {k: v.double().requires_grad_(True) for k, v in plain.items()}
+    tasks = [
+        type(t)(t.support_x.double(), t.support_y, t.query_x.double(), t.query_y, WAYS)
+        for t in make_tasks(torch)
+    ]
+    grads = plain_step(torch, plain, tasks)
+    return [grads[f"c{i}.w"].numpy() for i in range(4)] + [grads["h.w"].numpy()]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--cpus", type=lambda s: [int(c) for c in s.split(",")], default=None,
-                        help="pin every worker to these CPUs, e.g. 0,1")
+    parser.add_argument(
+        "--cpus",
+        type=lambda s: [int(c) for c in s.split(",")],
+        default=None,
+        help="pin every worker to these CPUs, e.g. 0,1",
+    )
     parser.add_argument("--json", help="also write the numbers to this file")
     args = parser.parse_args()
     context = mp.get_context("spawn")
@@ -211,14 +264,22 @@ def main() -> None:
         process.join()
     import numpy as np
 
-    difference = max(float(np.abs(a - b).max() / np.abs(b).max())
-                     for a, b in zip(grads["ours"], grads["plain"]))
+    reference = float64_reference()
+
+    def error(found: list) -> float:
+        return max(float(np.abs(a - b).max() / np.abs(b).max()) for a, b in zip(found, reference))
+
+    difference = max(
+        float(np.abs(a - b).max() / np.abs(b).max()) for a, b in zip(grads["ours"], grads["plain"])
+    )
     medians = {name: statistics.median(values[1:]) for name, values in times.items()}
     peak = matmul_peak(args.threads, args.cpus)
     flops = stats["ours"]["flops"]
     best = min(("ours", "ours-workers"), key=medians.get)
     report = {
-        "threads": args.threads, "cpus": args.cpus, "rounds": args.rounds,
+        "threads": args.threads,
+        "cpus": args.cpus,
+        "rounds": args.rounds,
         "seconds_per_iteration": medians,
         "fastest_of_ours": best,
         "speedup_vs_plain": medians["plain"] / medians[best],
@@ -226,6 +287,10 @@ def main() -> None:
         "peak_rss_growth_mib": {n: round(s["rss_growth_mib"], 1) for n, s in stats.items()},
         "peak_rss_mib": {n: round(s["peak_rss_mib"], 1) for n, s in stats.items()},
         "meta_gradient_max_relative_difference_float32": difference,
+        "float32_relative_error_vs_float64_plain": {n: error(g) for n, g in grads.items()},
+        "workers_bitwise_equal_to_ours": all(
+            np.array_equal(a, b) for a, b in zip(grads["ours"], grads["ours-workers"])
+        ),
         "gflop_per_iteration": flops / 1e9,
         "achieved_gflops": flops / 1e9 / medians[best],
         "matmul_peak_gflops": peak,

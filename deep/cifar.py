@@ -48,7 +48,9 @@ def check_archive(path: Path) -> None:
     """Raise DatasetError unless ``path`` has the official size and MD5."""
     size = path.stat().st_size
     if size != ARCHIVE_BYTES:
-        raise DatasetError(f"{path} has {size:,} bytes, expected {ARCHIVE_BYTES:,}; {DOWNLOAD_HINT}")
+        raise DatasetError(
+            f"{path} has {size:,} bytes, expected {ARCHIVE_BYTES:,}; {DOWNLOAD_HINT}"
+        )
     digest = _md5(path)
     if digest != ARCHIVE_MD5:
         raise DatasetError(f"{path} has MD5 {digest}, expected {ARCHIVE_MD5}; {DOWNLOAD_HINT}")
@@ -64,7 +66,9 @@ def _read_members(source: Path) -> dict[str, dict]:
         with tarfile.open(source, "r:gz") as archive:
             return {m: unpickle(archive.extractfile(f"{FOLDER}/{m}").read()) for m in MEMBERS}
     except (OSError, KeyError, EOFError, pickle.UnpicklingError, tarfile.TarError) as error:
-        raise DatasetError(f"cannot read CIFAR-100 from {source}: {error}; {DOWNLOAD_HINT}") from error
+        raise DatasetError(
+            f"cannot read CIFAR-100 from {source}: {error}; {DOWNLOAD_HINT}"
+        ) from error
 
 
 def _build(source: Path) -> tuple[np.ndarray, dict]:

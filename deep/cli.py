@@ -32,7 +32,9 @@ def _seeds(text: str) -> tuple[int, ...]:
     try:
         seeds = tuple(int(s) for s in text.split(","))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"seeds must be integers like 0,1,2, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            f"seeds must be integers like 0,1,2, got {text!r}"
+        ) from None
     return seeds
 
 
@@ -43,42 +45,80 @@ def _names(text: str) -> tuple[str, ...]:
 def _common(parser: argparse.ArgumentParser, experiment: bool = True) -> None:
     if experiment:
         parser.add_argument("experiment", choices=EXPERIMENTS, help="which table to run")
-    parser.add_argument("--profile", choices=tuple(PROFILES), default="cpu",
-                        help="run sizes (default: cpu)")
-    parser.add_argument("--data-dir", type=Path, required=True,
-                        help="folder with Omniglot's images_background.zip/images_evaluation.zip "
-                             "or cifar-100-python.tar.gz (or their extracted folders)")
-    parser.add_argument("--cache-dir", type=Path, default=None,
-                        help="where preprocessed .npy arrays go (default $MAML_LANDSCAPE_CACHE "
-                             "or ~/.cache/maml_landscape)")
-    parser.add_argument("--out-dir", type=Path, default=DEFAULT_OUT,
-                        help="report folder; results go to OUT/deep (default: reports)")
-    parser.add_argument("--checkpoint-dir", type=Path, default=None,
-                        help="checkpoints (default: OUT/deep/checkpoints)")
+    parser.add_argument(
+        "--profile", choices=tuple(PROFILES), default="cpu", help="run sizes (default: cpu)"
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        required=True,
+        help="folder with Omniglot's images_background.zip/images_evaluation.zip "
+        "or cifar-100-python.tar.gz (or their extracted folders)",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        help="where preprocessed .npy arrays go (default $MAML_LANDSCAPE_CACHE "
+        "or ~/.cache/maml_landscape)",
+    )
+    parser.add_argument(
+        "--out-dir",
+        type=Path,
+        default=DEFAULT_OUT,
+        help="report folder; results go to OUT/deep (default: reports)",
+    )
+    parser.add_argument(
+        "--checkpoint-dir",
+        type=Path,
+        default=None,
+        help="checkpoints (default: OUT/deep/checkpoints)",
+    )
     parser.add_argument("--iterations", type=int, help="override the profile's iterations")
     parser.add_argument("--seeds", type=_seeds, help="override the profile's seeds, e.g. 0,1,2")
-    parser.add_argument("--eval-tasks", type=int, help="override the evaluation tasks per class set")
+    parser.add_argument(
+        "--eval-tasks", type=int, help="override the evaluation tasks per class set"
+    )
     parser.add_argument("--meta-batch", type=int, help="override the tasks per iteration")
     parser.add_argument("--checkpoint-every", type=int, help="iterations between checkpoints")
-    parser.add_argument("--nal-lr", type=float, default=1e-6,
-                        help="NAL's outer learning rate: the paper's 1e-6 (default) or a tuned one")
+    parser.add_argument(
+        "--nal-lr",
+        type=float,
+        default=1e-6,
+        help="NAL's outer learning rate: the paper's 1e-6 (default) or a tuned one",
+    )
     parser.add_argument("--maml-lr", type=float, default=1e-3, help="MAML's outer learning rate")
     parser.add_argument("--inner-lr", type=float, default=0.1, help="adaptation learning rate")
     parser.add_argument("--first-order", action="store_true", help="first-order MAML")
-    parser.add_argument("--cifar-nk", choices=("c5", "main"), default="c5",
-                        help="FS-CIFAR100 (N,K): App. C.5's (2,50)/(20,5) or main text's (2,10)/(20,1)")
-    parser.add_argument("--hard-alphabets", type=str, default=None,
-                        help=f"'A,B,...' or a select-hard JSON (default: {DEFAULT_HARD_SOURCE[:60]}...)")
+    parser.add_argument(
+        "--cifar-nk",
+        choices=("c5", "main"),
+        default="c5",
+        help="FS-CIFAR100 (N,K): App. C.5's (2,50)/(20,5) or main text's (2,10)/(20,1)",
+    )
+    parser.add_argument(
+        "--hard-alphabets",
+        type=str,
+        default=None,
+        help=f"'A,B,...' or a select-hard JSON (default: {DEFAULT_HARD_SOURCE[:60]}...)",
+    )
     parser.add_argument("--split-seed", type=int, default=0, help="seed of the easy/class split")
     parser.add_argument("--settings", type=_names, help="subset, e.g. large or p=0.99,p=0.01")
     parser.add_argument("--algorithms", type=_names, help="subset, e.g. maml,nal-1")
     parser.add_argument("--device", default="cpu", help="torch device, e.g. cpu or cuda")
     parser.add_argument("--threads", type=int, help="torch CPU threads (default: torch's)")
-    parser.add_argument("--workers", type=int, default=1,
-                        help="threads that process an iteration's tasks in parallel (CPU; "
-                             "try --workers 2 --threads 1 on 2 cores); results do not change")
-    parser.add_argument("--no-verify-checksum", action="store_true",
-                        help="skip the CIFAR-100 archive's size/MD5 check (test archives only)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="threads that process an iteration's tasks in parallel (CPU; "
+        "try --workers 2 --threads 1 on 2 cores); results do not change",
+    )
+    parser.add_argument(
+        "--no-verify-checksum",
+        action="store_true",
+        help="skip the CIFAR-100 archive's size/MD5 check (test archives only)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -87,17 +127,27 @@ def _options(args: argparse.Namespace) -> PlanOptions:
     if args.hard_alphabets:
         kwargs["hard_alphabets"] = parse_hard_alphabets(args.hard_alphabets)
     return PlanOptions(
-        maml_lr=args.maml_lr, nal_lr=args.nal_lr, inner_lr=args.inner_lr,
-        first_order=args.first_order, cifar_nk=args.cifar_nk, split_seed=args.split_seed,
-        settings=args.settings, algorithms=args.algorithms, device=args.device,
-        workers=args.workers, **kwargs,
+        maml_lr=args.maml_lr,
+        nal_lr=args.nal_lr,
+        inner_lr=args.inner_lr,
+        first_order=args.first_order,
+        cifar_nk=args.cifar_nk,
+        split_seed=args.split_seed,
+        settings=args.settings,
+        algorithms=args.algorithms,
+        device=args.device,
+        workers=args.workers,
+        **kwargs,
     )
 
 
 def _profile(args: argparse.Namespace):
     return with_overrides(
-        PROFILES[args.profile], iterations=args.iterations, seeds=args.seeds,
-        eval_tasks=args.eval_tasks, meta_batch=args.meta_batch,
+        PROFILES[args.profile],
+        iterations=args.iterations,
+        seeds=args.seeds,
+        eval_tasks=args.eval_tasks,
+        meta_batch=args.meta_batch,
         checkpoint_every=args.checkpoint_every,
     )
 
@@ -106,8 +156,9 @@ def _paths(args: argparse.Namespace):
     from maml_landscape.deep.runner import Paths
 
     results = args.out_dir / "deep"
-    return Paths(args.data_dir, results, args.checkpoint_dir or results / "checkpoints",
-                 args.cache_dir)
+    return Paths(
+        args.data_dir, results, args.checkpoint_dir or results / "checkpoints", args.cache_dir
+    )
 
 
 def _prepare_torch(args: argparse.Namespace) -> None:
@@ -138,8 +189,10 @@ def _guarded(handler):
             print(f"maml-landscape deep: error: {error}", file=sys.stderr)
             return 2
         except ImportError as error:
-            print(f"maml-landscape deep: error: {error}; install the [deep] extra (torch)",
-                  file=sys.stderr)
+            print(
+                f"maml-landscape deep: error: {error}; install the [deep] extra (torch)",
+                file=sys.stderr,
+            )
             return 2
 
     run.__doc__ = handler.__doc__
@@ -152,9 +205,14 @@ def run_command(args: argparse.Namespace) -> int:
     _prepare_torch(args)
     from maml_landscape.deep.runner import run_experiment
 
-    table = run_experiment(args.experiment, _profile(args), _options(args), _paths(args),
-                           verify_checksum=not args.no_verify_checksum,
-                           show_progress=not args.quiet)
+    table = run_experiment(
+        args.experiment,
+        _profile(args),
+        _options(args),
+        _paths(args),
+        verify_checksum=not args.no_verify_checksum,
+        show_progress=not args.quiet,
+    )
     print(render(table))
     return 0
 
@@ -192,13 +250,22 @@ def select_hard_command(args: argparse.Namespace) -> int:
 
     profile = _profile(args)
     paths = _paths(args)
-    outcome = select_hard(profile, _options(args), args.data_dir, args.cache_dir,
-                          paths.checkpoint_dir, args.tasks_per_alphabet,
-                          seed=profile.seeds[0], show_progress=not args.quiet)
+    outcome = select_hard(
+        profile,
+        _options(args),
+        args.data_dir,
+        args.cache_dir,
+        paths.checkpoint_dir,
+        args.tasks_per_alphabet,
+        seed=profile.seeds[0],
+        show_progress=not args.quiet,
+    )
     target = paths.results_dir / f"hard-alphabets-{profile.name}.json"
     write_json(target, outcome)
     print(json.dumps({"hard_alphabets": outcome["hard_alphabets"]}, indent=1))
-    print(f"written to {target}; use it with: maml-landscape deep run omniglot --hard-alphabets {target}")
+    print(
+        f"written to {target}; use it with: maml-landscape deep run omniglot --hard-alphabets {target}"
+    )
     return 0
 
 
@@ -215,33 +282,51 @@ def fetch_cifar_command(args: argparse.Namespace) -> int:
 def add_subcommands(subparsers: argparse._SubParsersAction) -> None:
     """Add ``deep`` with subcommands run, status, table, select-hard, fetch-cifar."""
     deep = subparsers.add_parser(
-        "deep", help="CNN experiments of Section 5 (Tables 1-2) with torch",
+        "deep",
+        help="CNN experiments of Section 5 (Tables 1-2) with torch",
         description="MAML vs NAL with the conv4 network on Omniglot (Table 1) and "
-                    "FS-CIFAR100 (Table 2). Results go to OUT/deep, where the ledger's "
-                    "S5.OMNI, S5.CIFAR, H.HARDTRAIN and H.NONLINEAR checks read them.",
-        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+        "FS-CIFAR100 (Table 2). Results go to OUT/deep, where the ledger's "
+        "S5.OMNI, S5.CIFAR, H.HARDTRAIN and H.NONLINEAR checks read them.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = deep.add_subparsers(dest="deep_command", required=True, metavar="COMMAND")
-    run = commands.add_parser("run", help="train and evaluate an experiment (resumable)",
-                              description=run_command.__doc__, epilog=EPILOG,
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
+    run = commands.add_parser(
+        "run",
+        help="train and evaluate an experiment (resumable)",
+        description=run_command.__doc__,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     _common(run)
     run.set_defaults(handler=run_command)
-    state = commands.add_parser("status", help="which runs of an experiment are done",
-                                description=status_command.__doc__)
+    state = commands.add_parser(
+        "status", help="which runs of an experiment are done", description=status_command.__doc__
+    )
     _common(state)
     state.set_defaults(handler=status_command)
-    table = commands.add_parser("table", help="print stored tables beside the paper's",
-                                description=table_command.__doc__)
+    table = commands.add_parser(
+        "table", help="print stored tables beside the paper's", description=table_command.__doc__
+    )
     table.add_argument("--out-dir", type=Path, default=DEFAULT_OUT, help="report folder")
     table.set_defaults(handler=table_command)
-    select = commands.add_parser("select-hard", help="App. C.4's hard-alphabet selection run",
-                                 description=select_hard_command.__doc__)
+    select = commands.add_parser(
+        "select-hard",
+        help="App. C.4's hard-alphabet selection run",
+        description=select_hard_command.__doc__,
+    )
     _common(select, experiment=False)
-    select.add_argument("--tasks-per-alphabet", type=int, default=50,
-                        help="5-way 1-shot tasks per alphabet in the ranking (default 50)")
+    select.add_argument(
+        "--tasks-per-alphabet",
+        type=int,
+        default=50,
+        help="5-way 1-shot tasks per alphabet in the ranking (default 50)",
+    )
     select.set_defaults(handler=select_hard_command)
-    fetch = commands.add_parser("fetch-cifar", help="download CIFAR-100 (needs internet)",
-                                description=fetch_cifar_command.__doc__)
+    fetch = commands.add_parser(
+        "fetch-cifar",
+        help="download CIFAR-100 (needs internet)",
+        description=fetch_cifar_command.__doc__,
+    )
     fetch.add_argument("--data-dir", type=Path, required=True, help="where to put the archive")
     fetch.set_defaults(handler=fetch_cifar_command)

@@ -74,7 +74,14 @@ class RunConfig:
     def __post_init__(self) -> None:
         if self.experiment not in EXPERIMENTS:
             raise ValueError(f"experiment must be one of {EXPERIMENTS}, got {self.experiment!r}")
-        for name in ("iterations", "meta_batch", "eval_tasks", "checkpoint_every", "query", "workers"):
+        for name in (
+            "iterations",
+            "meta_batch",
+            "eval_tasks",
+            "checkpoint_every",
+            "query",
+            "workers",
+        ):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be ≥ 1, got {getattr(self, name)}")
         if self.outer_lr <= 0 or self.inner_lr <= 0:
@@ -114,17 +121,32 @@ class Profile:
 
 PROFILES = {
     "smoke": Profile(
-        "smoke", 4, (0, 1), 8, 2, 2,
+        "smoke",
+        4,
+        (0, 1),
+        8,
+        2,
+        2,
         "tests only: seconds on tiny data; numbers mean nothing",
     ),
     "cpu": Profile(
-        "cpu", 600, (0, 1), 200, 8, 100,
+        "cpu",
+        600,
+        (0, 1),
+        200,
+        8,
+        100,
         "real data on 2 CPU cores, about an hour for Table 1: 600 instead of 20,000 "
         "iterations, 2 instead of 5 seeds, 200 instead of 500 evaluation tasks per class "
         "set; 8 tasks per iteration and every learning rate as in the paper",
     ),
     "paper": Profile(
-        "paper", 20_000, (0, 1, 2, 3, 4), 500, 8, 1000,
+        "paper",
+        20_000,
+        (0, 1, 2, 3, 4),
+        500,
+        8,
+        1000,
         "App. C.4-C.5: 20,000 iterations, 8 tasks per iteration, 5 seeds, 500 + 500 "
         "evaluation tasks (meant for a GPU)",
     ),

@@ -47,18 +47,24 @@ def load_pools(
             load_cifar100(data_dir, cache_dir, verify_checksum=verify_checksum), split_seed
         )
         return Pools(
-            split.train, split.train_heldout, split.test,
+            split.train,
+            split.train_heldout,
+            split.test,
             f"FS-CIFAR100: random 80/20 class split and 450/150 image split, seed {split_seed}",
         )
     omniglot = load_omniglot(data_dir, cache_dir)
     if experiment == "omniglot":
         pool = omniglot.pool
-        return Pools(pool, pool, pool, "Omniglot, all 1623 characters; alphabet split in the config")
+        return Pools(
+            pool, pool, pool, "Omniglot, all 1623 characters; alphabet split in the config"
+        )
     background = omniglot.pool.classes_in_groups(omniglot.background_alphabets)
     evaluation = np.setdiff1d(np.arange(omniglot.pool.n_classes), background)
     train, test = omniglot.pool.subset(background), omniglot.pool.subset(evaluation)
     return Pools(
-        train, train, test,
+        train,
+        train,
+        test,
         "SUBSTITUTE for FS-CIFAR100: Omniglot images_background characters for training "
         "(and training-class evaluation), images_evaluation characters for test",
     )
@@ -74,8 +80,12 @@ class Samplers:
 
 
 def _sampler(
-    config: RunConfig, pool: ClassPool, alphabets: tuple[tuple[str, ...], ...], p_hard: float,
-    shots: tuple[int, int] | None = None, query: int | None = None,
+    config: RunConfig,
+    pool: ClassPool,
+    alphabets: tuple[tuple[str, ...], ...],
+    p_hard: float,
+    shots: tuple[int, int] | None = None,
+    query: int | None = None,
 ) -> TaskSampler:
     query = config.query if query is None else query
     if config.experiment == "omniglot":

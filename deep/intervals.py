@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from statistics import NormalDist
 
 import mpmath
@@ -12,7 +12,7 @@ import mpmath
 LEVEL = 0.95
 
 
-@lru_cache(maxsize=None)
+@cache
 def t_quantile(probability: float, df: float) -> float:
     """Student-t quantile (mpmath, 30 digits); ``df = inf`` gives the normal quantile.
 
@@ -60,8 +60,9 @@ class Estimate:
         return self.mean + self.half_width
 
 
-def estimate(seed_means: list[float], one_seed_task_sd: float | None = None,
-             one_seed_tasks: int = 0) -> Estimate:
+def estimate(
+    seed_means: list[float], one_seed_task_sd: float | None = None, one_seed_tasks: int = 0
+) -> Estimate:
     """Mean over seeds with a t interval; with one seed, the task-level interval of that seed."""
     n = len(seed_means)
     if n == 0:

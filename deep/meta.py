@@ -47,8 +47,14 @@ def classification_loss(outputs: torch.Tensor, y: torch.Tensor, n_way: int) -> t
     return F.cross_entropy(outputs[:, :n_way], y)
 
 
-def task_loss(model: torch.nn.Module, params: Params, x: torch.Tensor, y: torch.Tensor,
-              n_way: int, loss: Loss = classification_loss) -> torch.Tensor:
+def task_loss(
+    model: torch.nn.Module,
+    params: Params,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    n_way: int,
+    loss: Loss = classification_loss,
+) -> torch.Tensor:
     """``loss`` of the stateless model with ``params`` on (x, y)."""
     return loss(logits(model, params, x), y, n_way)
 
@@ -75,16 +81,22 @@ def adapt(
 
 
 def maml_loss(
-    model: torch.nn.Module, params: Params, task: TaskBatch, lr: float, steps: int,
-    first_order: bool, loss: Loss = classification_loss,
+    model: torch.nn.Module,
+    params: Params,
+    task: TaskBatch,
+    lr: float,
+    steps: int,
+    first_order: bool,
+    loss: Loss = classification_loss,
 ) -> torch.Tensor:
     """MAML's loss of one task (eq. 4): query loss after adapting on the support set."""
     adapted = adapt(model, params, task, lr, steps, create_graph=not first_order, loss=loss)
     return task_loss(model, adapted, task.query_x, task.query_y, task.n_way, loss)
 
 
-def nal_loss(model: torch.nn.Module, params: Params, task: TaskBatch,
-             loss: Loss = classification_loss) -> torch.Tensor:
+def nal_loss(
+    model: torch.nn.Module, params: Params, task: TaskBatch, loss: Loss = classification_loss
+) -> torch.Tensor:
     """NAL's loss of one task (eq. 3): all n = n1 + n2 images, no adaptation."""
     x = torch.cat([task.support_x, task.query_x])
     y = torch.cat([task.support_y, task.query_y])
@@ -117,7 +129,9 @@ def meta_gradient(
             value = nal_loss(shell, params, task, loss)
         else:
             value = maml_loss(shell, params, task, inner_lr, inner_steps, first_order, loss)
-        return float(value.detach()), torch.autograd.grad(value / len(tasks), tuple(params.values()))
+        return float(value.detach()), torch.autograd.grad(
+            value / len(tasks), tuple(params.values())
+        )
 
     if workers > 1:
         local = threading.local()

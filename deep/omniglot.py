@@ -43,7 +43,9 @@ def _source(data_dir: Path, part: str) -> Path:
         return folder
     if archive.is_file():
         return archive
-    raise DatasetError(f"Omniglot not found: no {part}.zip or {part}/ in {data_dir}; {DOWNLOAD_HINT}")
+    raise DatasetError(
+        f"Omniglot not found: no {part}.zip or {part}/ in {data_dir}; {DOWNLOAD_HINT}"
+    )
 
 
 def _png_entries(source: Path, part: str) -> Iterator[tuple[str, str, str, bytes]]:

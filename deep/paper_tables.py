@@ -31,7 +31,9 @@ TABLE_2 = {
 PRINTED = {"omniglot": TABLE_1, "cifar": TABLE_2, "omniglot-p": TABLE_2}
 
 
-def printed_cell(experiment: str, setting: str, algorithm: str, cell: str) -> tuple[float, float] | None:
+def printed_cell(
+    experiment: str, setting: str, algorithm: str, cell: str
+) -> tuple[float, float] | None:
     """(value, ±) as printed, or None where the paper prints nothing for that row."""
     row = PRINTED[experiment].get((setting, algorithm))
     return None if row is None else row[CELLS.index(cell)]

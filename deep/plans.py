@@ -112,7 +112,9 @@ def _run(
         nal_per_class = options.query + int(algorithm.split("-")[1]) if nal else 0
     else:
         groups = ()
-        easy_nk, hard_nk = CIFAR_NK[options.cifar_nk if experiment == "cifar" else options.omniglot_p_nk]
+        easy_nk, hard_nk = CIFAR_NK[
+            options.cifar_nk if experiment == "cifar" else options.omniglot_p_nk
+        ]
         p_hard = float(setting.removeprefix("p="))
         nal_per_class = CIFAR_NAL_PER_CLASS if nal else 0
     return RunConfig(

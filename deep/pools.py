@@ -58,7 +58,7 @@ class ClassPool:
         """Indices of the classes whose group is one of ``names``."""
         return np.flatnonzero(np.isin(self.groups, self.group_ids(names)))
 
-    def subset(self, classes: np.ndarray, images: np.ndarray | None = None) -> "ClassPool":
+    def subset(self, classes: np.ndarray, images: np.ndarray | None = None) -> ClassPool:
         """The pool restricted to ``classes`` and, if given, to some images of each.
 
         ``images`` is either one index array ``[M']`` shared by all classes or one row

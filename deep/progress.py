@@ -20,8 +20,14 @@ def format_seconds(seconds: float) -> str:
 class Progress:
     """Progress of ``total`` steps from ``start``; ``update(done, note)`` redraws the line."""
 
-    def __init__(self, label: str, total: int, start: int = 0, stream: TextIO | None = None,
-                 enabled: bool = True) -> None:
+    def __init__(
+        self,
+        label: str,
+        total: int,
+        start: int = 0,
+        stream: TextIO | None = None,
+        enabled: bool = True,
+    ) -> None:
         self.label, self.total, self.start = label, total, start
         self.stream = stream if stream is not None else sys.stderr
         self.enabled = enabled

@@ -39,10 +39,17 @@ def provenance() -> dict[str, Any]:
             return None
 
     try:
-        commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True,
-            text=True, timeout=5, check=False,
-        ).stdout.strip() or None
+        commit = (
+            subprocess.run(
+                ["git", "rev-parse", "HEAD"],
+                cwd=Path(__file__).parent,
+                capture_output=True,
+                text=True,
+                timeout=5,
+                check=False,
+            ).stdout.strip()
+            or None
+        )
     except OSError:
         commit = None
     return {
@@ -84,13 +91,19 @@ def aggregate(
 ) -> dict[str, Any]:
     """The table of ``experiment``: per (setting, algorithm) and cell, seed means and a 95% interval."""
     rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for run in sorted(runs, key=lambda r: (r["config"]["setting"], r["config"]["algorithm"],
-                                          r["config"]["seed"])):
+    for run in sorted(
+        runs, key=lambda r: (r["config"]["setting"], r["config"]["algorithm"], r["config"]["seed"])
+    ):
         config = run["config"]
-        row = rows.setdefault((config["setting"], config["algorithm"]), {
-            "setting": config["setting"], "algorithm": config["algorithm"], "seeds": [],
-            "cells": {c: {"seed_means": [], "task_sd": [], "tasks": []} for c in CELLS},
-        })
+        row = rows.setdefault(
+            (config["setting"], config["algorithm"]),
+            {
+                "setting": config["setting"],
+                "algorithm": config["algorithm"],
+                "seeds": [],
+                "cells": {c: {"seed_means": [], "task_sd": [], "tasks": []} for c in CELLS},
+            },
+        )
         row["seeds"].append(config["seed"])
         for cell, values in cell_accuracies(run).items():
             entry = row["cells"][cell]
@@ -165,7 +178,9 @@ def render(table: dict[str, Any]) -> str:
         text = f"{row['setting']:<8} {row['algorithm']:<8}"
         for cell in CELLS:
             entry = row["cells"][cell]
-            measured = "—" if entry["mean"] is None else f"{entry['mean']:.1f}±{entry['half_width']:.1f}"
+            measured = (
+                "—" if entry["mean"] is None else f"{entry['mean']:.1f}±{entry['half_width']:.1f}"
+            )
             paper = entry["paper"]
             text += f"{measured + (f' ({paper[0]:.1f}±{paper[1]:.1f})' if paper else ''):>24}"
         lines.append(text)

@@ -13,7 +13,12 @@ from maml_landscape.deep.hard_alphabets import DEFAULT_HARD, DEFAULT_HARD_SOURCE
 from maml_landscape.deep.plans import PlanOptions, plan_runs
 from maml_landscape.deep.progress import Progress
 from maml_landscape.deep.results import (
-    aggregate, provenance, render, run_path, table_path, write_json,
+    aggregate,
+    provenance,
+    render,
+    run_path,
+    table_path,
+    write_json,
 )
 
 
@@ -41,7 +46,9 @@ def table_tag(options: PlanOptions) -> str:
     return "-".join(parts)
 
 
-def plan_for(experiment: str, profile: Profile, options: PlanOptions, pools: Pools) -> list[RunConfig]:
+def plan_for(
+    experiment: str, profile: Profile, options: PlanOptions, pools: Pools
+) -> list[RunConfig]:
     return plan_runs(experiment, profile, options, alphabets=pools.train.group_names)
 
 
@@ -64,12 +71,15 @@ def run_experiment(
     """Train and evaluate every planned run not yet done, then write and return the table."""
     from maml_landscape.deep.train import run_one  # torch is imported only here
 
-    pools = load_pools(experiment, paths.data_dir, paths.cache_dir, options.split_seed,
-                       verify_checksum)
+    pools = load_pools(
+        experiment, paths.data_dir, paths.cache_dir, options.split_seed, verify_checksum
+    )
     plan = plan_for(experiment, profile, options, pools)
     runs = []
     for number, config in enumerate(plan, 1):
-        path = run_path(paths.results_dir, profile.name, config.name, config_hash(config), experiment)
+        path = run_path(
+            paths.results_dir, profile.name, config.name, config_hash(config), experiment
+        )
         result = load_run(path)
         if result is None:
             label = f"[{number}/{len(plan)}] {config.name}"
@@ -81,14 +91,18 @@ def run_experiment(
         runs.append(result)
     notes = [profile.description, pools.description]
     if experiment == "omniglot":
-        notes.append(f"hard alphabets: {', '.join(options.hard_alphabets)} ({DEFAULT_HARD_SOURCE if options.hard_alphabets == DEFAULT_HARD else 'user-supplied'})")
+        notes.append(
+            f"hard alphabets: {', '.join(options.hard_alphabets)} ({DEFAULT_HARD_SOURCE if options.hard_alphabets == DEFAULT_HARD else 'user-supplied'})"
+        )
     table = aggregate(experiment, profile.name, runs, len(plan), notes)
     table["options"] = {k: v for k, v in vars(options).items()}
     write_json(table_path(paths.results_dir, experiment, profile.name, table_tag(options)), table)
     return table
 
 
-def status(experiment: str, profile: Profile, options: PlanOptions, paths: Paths) -> list[tuple[str, str]]:
+def status(
+    experiment: str, profile: Profile, options: PlanOptions, paths: Paths
+) -> list[tuple[str, str]]:
     """(run name, state) for every planned run: ``done``, ``checkpoint k/N`` or ``to do``."""
     pools = load_pools(experiment, paths.data_dir, paths.cache_dir, options.split_seed, False)
     states = []

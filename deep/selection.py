@@ -21,30 +21,52 @@ from maml_landscape.deep.data import Pools, Samplers, load_pools
 from maml_landscape.deep.hard_alphabets import hardest, ranking
 from maml_landscape.deep.plans import OMNIGLOT_NK, QUERY, PlanOptions
 from maml_landscape.deep.progress import Progress
-from maml_landscape.deep.results import provenance, write_json
+from maml_landscape.deep.results import provenance
 from maml_landscape.deep.tasks import omniglot_sampler
 
 HARD_COUNT = 10
 
 
-def selection_config(profile: Profile, options: PlanOptions, alphabets: tuple[str, ...],
-                     seed: int) -> RunConfig:
+def selection_config(
+    profile: Profile, options: PlanOptions, alphabets: tuple[str, ...], seed: int
+) -> RunConfig:
     """MAML with the paper's settings, every alphabet both easy and hard, in training."""
     return RunConfig(
-        experiment="omniglot", setting="select-hard", algorithm="maml", seed=seed,
-        iterations=profile.iterations, meta_batch=profile.meta_batch, outer_lr=options.maml_lr,
-        inner_lr=options.inner_lr, train_inner_steps=1, test_inner_steps=1,
-        first_order=options.first_order, p_hard=0.5, easy_nk=OMNIGLOT_NK, hard_nk=OMNIGLOT_NK,
-        query=QUERY, nal_per_class=0, alphabets=(alphabets, alphabets, alphabets, alphabets),
-        split_seed=options.split_seed, eval_tasks=profile.eval_tasks, dtype=options.dtype,
-        device=options.device, checkpoint_every=profile.checkpoint_every,
+        experiment="omniglot",
+        setting="select-hard",
+        algorithm="maml",
+        seed=seed,
+        iterations=profile.iterations,
+        meta_batch=profile.meta_batch,
+        outer_lr=options.maml_lr,
+        inner_lr=options.inner_lr,
+        train_inner_steps=1,
+        test_inner_steps=1,
+        first_order=options.first_order,
+        p_hard=0.5,
+        easy_nk=OMNIGLOT_NK,
+        hard_nk=OMNIGLOT_NK,
+        query=QUERY,
+        nal_per_class=0,
+        alphabets=(alphabets, alphabets, alphabets, alphabets),
+        split_seed=options.split_seed,
+        eval_tasks=profile.eval_tasks,
+        dtype=options.dtype,
+        device=options.device,
+        checkpoint_every=profile.checkpoint_every,
         workers=options.workers,
     )
 
 
 def select_hard(
-    profile: Profile, options: PlanOptions, data_dir: Path, cache_dir: Path | None,
-    checkpoint_dir: Path, tasks_per_alphabet: int, seed: int = 0, show_progress: bool = True,
+    profile: Profile,
+    options: PlanOptions,
+    data_dir: Path,
+    cache_dir: Path | None,
+    checkpoint_dir: Path,
+    tasks_per_alphabet: int,
+    seed: int = 0,
+    show_progress: bool = True,
 ) -> dict[str, Any]:
     """Train, rank all alphabets by within-alphabet accuracy, return the outcome (JSON-ready)."""
     from maml_landscape.deep.meta import adapted_accuracy
@@ -65,10 +87,18 @@ def select_hard(
     for alphabet in alphabets:
         one = omniglot_sampler(pool, alphabets, (alphabet,), OMNIGLOT_NK[1], QUERY, OMNIGLOT_NK[0])
         scores = [
-            adapted_accuracy(model, params,
-                             task_tensors(pool, one.sample_kind(one.hard, rng),
-                                          getattr(torch, config.dtype), config.device),
-                             config.inner_lr, config.test_inner_steps)
+            adapted_accuracy(
+                model,
+                params,
+                task_tensors(
+                    pool,
+                    one.sample_kind(one.hard, rng),
+                    getattr(torch, config.dtype),
+                    config.device,
+                ),
+                config.inner_lr,
+                config.test_inner_steps,
+            )
             for _ in range(tasks_per_alphabet)
         ]
         accuracy[alphabet] = float(np.mean(scores))

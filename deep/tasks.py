@@ -51,7 +51,9 @@ class TaskKind:
         if self.rule == "distinct_groups" and len(np.unique(groups)) < self.n_way:
             raise ValueError(f"{self.name} tasks need {self.n_way} distinct groups")
         if len(self.classes) < self.n_way:
-            raise ValueError(f"{self.name} tasks need {self.n_way} classes, got {len(self.classes)}")
+            raise ValueError(
+                f"{self.name} tasks need {self.n_way} classes, got {len(self.classes)}"
+            )
         if self.rule == "one_group":
             small = [g for g in np.unique(groups) if np.sum(groups == g) < self.n_way]
             if small:
@@ -126,7 +128,9 @@ def omniglot_sampler(
     """S5.OMNI: easy = N characters from N distinct easy alphabets; hard = one hard alphabet, N of its characters."""
     return TaskSampler(
         pool,
-        TaskKind("easy", n_way, k_shot, query, pool.classes_in_groups(easy_alphabets), "distinct_groups"),
+        TaskKind(
+            "easy", n_way, k_shot, query, pool.classes_in_groups(easy_alphabets), "distinct_groups"
+        ),
         TaskKind("hard", n_way, k_shot, query, pool.classes_in_groups(hard_alphabets), "one_group"),
         p_hard,
     )

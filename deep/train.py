@@ -51,7 +51,9 @@ def task_tensors(pool: ClassPool, task: Task, dtype: torch.dtype, device: str) -
 def build_model(config: RunConfig, run_samplers: Samplers) -> Conv4:
     """Conv4 sized for the run's images, head as wide as its widest task (first N logits used)."""
     shape = run_samplers.train.pool.images.shape
-    width = max(s.max_way for s in (run_samplers.train, run_samplers.eval_train, run_samplers.eval_test))
+    width = max(
+        s.max_way for s in (run_samplers.train, run_samplers.eval_train, run_samplers.eval_test)
+    )
     return Conv4(in_channels=shape[2], image_size=shape[3], n_out=width).to(config.device)
 
 
@@ -74,8 +76,10 @@ def train(
     dtype = getattr(torch, config.dtype)
     model = build_model(config, run_samplers)
     generator = torch.Generator().manual_seed(config.seed)
-    params = {k: v.to(config.device).requires_grad_(True)
-              for k, v in init_params(model, generator, dtype).items()}
+    params = {
+        k: v.to(config.device).requires_grad_(True)
+        for k, v in init_params(model, generator, dtype).items()
+    }
     optimizer = torch.optim.Adam(params.values(), lr=config.outer_lr)
     rng = np.random.default_rng([config.seed, TRAIN_STREAM])
     losses: list[float] = []
@@ -93,24 +97,38 @@ def train(
     begun = time.monotonic()
     pool = run_samplers.train.pool
     for iteration in range(start, config.iterations):
-        tasks = [task_tensors(pool, run_samplers.train.sample(rng), dtype, config.device)
-                 for _ in range(config.meta_batch)]
-        loss, grads = meta_gradient(model, params, tasks, config.inner_lr,
-                                    config.train_inner_steps, config.first_order,
-                                    workers=config.workers)
+        tasks = [
+            task_tensors(pool, run_samplers.train.sample(rng), dtype, config.device)
+            for _ in range(config.meta_batch)
+        ]
+        loss, grads = meta_gradient(
+            model,
+            params,
+            tasks,
+            config.inner_lr,
+            config.train_inner_steps,
+            config.first_order,
+            workers=config.workers,
+        )
         for name, value in params.items():
             value.grad = grads[name]
         optimizer.step()
         losses.append(loss)
         done = iteration + 1
         if done % config.checkpoint_every == 0 or done == config.iterations:
-            _save(path, {
-                "hash": config_hash(config), "iteration": done,
-                "params": {k: v.detach().cpu() for k, v in params.items()},
-                "optimizer": optimizer.state_dict(), "rng": rng.bit_generator.state,
-                "torch_rng": torch.get_rng_state(), "losses": losses,
-                "seconds": seconds + time.monotonic() - begun,
-            })
+            _save(
+                path,
+                {
+                    "hash": config_hash(config),
+                    "iteration": done,
+                    "params": {k: v.detach().cpu() for k, v in params.items()},
+                    "optimizer": optimizer.state_dict(),
+                    "rng": rng.bit_generator.state,
+                    "torch_rng": torch.get_rng_state(),
+                    "losses": losses,
+                    "seconds": seconds + time.monotonic() - begun,
+                },
+            )
         if progress is not None:
             progress.update(done, f"loss {loss:.3f}")
         if stop_after is not None and done >= stop_after and done < config.iterations:
@@ -132,8 +150,9 @@ def evaluate(
     for _ in range(config.eval_tasks):
         task = sampler.sample(rng)
         batch = task_tensors(sampler.pool, task, dtype, config.device)
-        accuracies.append(adapted_accuracy(model, params, batch, config.inner_lr,
-                                           config.test_inner_steps))
+        accuracies.append(
+            adapted_accuracy(model, params, batch, config.inner_lr, config.test_inner_steps)
+        )
         kinds.append(task.kind)
     return {"kind": kinds, "accuracy": accuracies}
 
@@ -152,7 +171,9 @@ def run_one(
 ) -> dict[str, Any]:
     """Train and evaluate one configuration; the result dict of :mod:`results` (no provenance)."""
     run_samplers = samplers(config, pools)
-    model, params, losses, seconds = train(config, run_samplers, checkpoint_dir, progress, stop_after)
+    model, params, losses, seconds = train(
+        config, run_samplers, checkpoint_dir, progress, stop_after
+    )
     began = time.monotonic()
     per_task = {
         "train": evaluate(config, model, params, run_samplers.eval_train, 0),
@@ -162,8 +183,12 @@ def run_one(
         "name": config.name,
         "config": asdict(config),
         "config_hash": config_hash(config),
-        "training": {"iterations": len(losses), "seconds": round(seconds, 2),
-                     "final_loss": losses[-1], "loss_curve": _curve(losses)},
+        "training": {
+            "iterations": len(losses),
+            "seconds": round(seconds, 2),
+            "final_loss": losses[-1],
+            "loss_curve": _curve(losses),
+        },
         "evaluation_seconds": round(time.monotonic() - began, 2),
         "per_task": per_task,
         "data": pools.description,

@@ -24,19 +24,23 @@ def tiny_alphabets(n_easy: int = 16) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def png(rng: np.random.Generator, side: int = 10) -> bytes:
     buffer = io.BytesIO()
     Image.fromarray((rng.random((side, side)) < 0.8).astype(np.uint8) * 255).convert("1").save(
-        buffer, format="PNG")
+        buffer, format="PNG"
+    )
     return buffer.getvalue()
 
 
-def make_omniglot(root: Path, characters: int = 5, drawings: int = 20, seed: int = 0,
-                  zipped: bool = True) -> Path:
+def make_omniglot(
+    root: Path, characters: int = 5, drawings: int = 20, seed: int = 0, zipped: bool = True
+) -> Path:
     """images_background/evaluation (zip or folders) with the official member layout."""
     rng = np.random.default_rng(seed)
     root.mkdir(parents=True, exist_ok=True)
     for part, alphabets in zip(("images_background", "images_evaluation"), tiny_alphabets()):
         files = {
             f"{part}/{alphabet}/character{c + 1:02d}/{1000 + c:04d}_{d + 1:02d}.png": png(rng)
-            for alphabet in alphabets for c in range(characters) for d in range(drawings)
+            for alphabet in alphabets
+            for c in range(characters)
+            for d in range(drawings)
         }
         if zipped:
             with zipfile.ZipFile(root / f"{part}.zip", "w") as archive:
@@ -49,7 +53,9 @@ def make_omniglot(root: Path, characters: int = 5, drawings: int = 20, seed: int
     return root
 
 
-def make_cifar(root: Path, classes: int = 100, train: int = 5, test: int = 1, seed: int = 0) -> Path:
+def make_cifar(
+    root: Path, classes: int = 100, train: int = 5, test: int = 1, seed: int = 0
+) -> Path:
     """A cifar-100-python.tar.gz of the official format with few images per class."""
     rng = np.random.default_rng(seed)
     root.mkdir(parents=True, exist_ok=True)
@@ -58,11 +64,15 @@ def make_cifar(root: Path, classes: int = 100, train: int = 5, test: int = 1, se
         labels = np.repeat(np.arange(classes), per_class)
         rng.shuffle(labels)
         data = rng.integers(0, 256, (len(labels), 3072), dtype=np.uint8)
-        return pickle.dumps({"data": data, "fine_labels": labels.tolist(),
-                             "coarse_labels": (labels // 5).tolist()})
+        return pickle.dumps(
+            {"data": data, "fine_labels": labels.tolist(), "coarse_labels": (labels // 5).tolist()}
+        )
 
-    members = {"train": member(train), "test": member(test),
-               "meta": pickle.dumps({"fine_label_names": [f"class{i:03d}" for i in range(classes)]})}
+    members = {
+        "train": member(train),
+        "test": member(test),
+        "meta": pickle.dumps({"fine_label_names": [f"class{i:03d}" for i in range(classes)]}),
+    }
     with tarfile.open(root / "cifar-100-python.tar.gz", "w:gz") as archive:
         for name, data in members.items():
             info = tarfile.TarInfo(f"cifar-100-python/{name}")

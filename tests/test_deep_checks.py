@@ -23,15 +23,19 @@ def fake_run(experiment, setting, algorithm, seed, accuracy, rng, tasks=200):
     for split in ("train", "test"):
         kinds = np.where(rng.random(tasks) < 0.5, "easy", "hard")
         means = np.array([accuracy[f"{split}/{k}"] for k in kinds])
-        per_task[split] = {"kind": kinds.tolist(),
-                           "accuracy": np.clip(means + 0.02 * rng.standard_normal(tasks), 0, 1).tolist()}
+        per_task[split] = {
+            "kind": kinds.tolist(),
+            "accuracy": np.clip(means + 0.02 * rng.standard_normal(tasks), 0, 1).tolist(),
+        }
     config = {"experiment": experiment, "setting": setting, "algorithm": algorithm, "seed": seed}
     return {"config": config, "config_hash": f"{setting}{algorithm}{seed}", "per_task": per_task}
 
 
 def store(out, experiment, rows, seeds=(0, 1, 2), profile="cpu"):
     rng = np.random.default_rng(0)
-    runs = [fake_run(experiment, s, a, seed, acc, rng) for seed in seeds for (s, a), acc in rows.items()]
+    runs = [
+        fake_run(experiment, s, a, seed, acc, rng) for seed in seeds for (s, a), acc in rows.items()
+    ]
     table = aggregate(experiment, profile, runs, len(runs), ["synthetic"])
     table["options"] = {"nal_lr": 1e-6}
     write_json(table_path(out / "deep", experiment, profile), table)
@@ -103,6 +107,8 @@ def test_intervals():
 
 
 def test_check_module_does_not_import_torch():
-    code = ("import sys, maml_landscape.deep.checks.tables, maml_landscape.deep.cli;"
-            "sys.exit('torch' in sys.modules)")
+    code = (
+        "import sys, maml_landscape.deep.checks.tables, maml_landscape.deep.cli;"
+        "sys.exit('torch' in sys.modules)"
+    )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tests.helpers_deep import make_cifar, make_omniglot, tiny_alphabets
 from maml_landscape.deep import omniglot as omniglot_module
 from maml_landscape.deep.cifar import fs_cifar100_split, load_cifar100
 from maml_landscape.deep.errors import DatasetError
 from maml_landscape.deep.omniglot import load_omniglot, preprocess_png
+from tests.helpers_deep import make_cifar, make_omniglot, tiny_alphabets
 
 pytestmark = pytest.mark.deep
 
@@ -23,7 +23,8 @@ def test_omniglot_zip_keeps_alphabet_character_drawing_structure(tmp_path):
     assert set(data.background_alphabets) == set(background)
     sanskrit = data.pool.classes_in_groups(["Sanskrit"])
     assert [data.pool.class_names[c] for c in sanskrit] == [
-        f"Sanskrit/character{i:02d}" for i in range(1, 6)]
+        f"Sanskrit/character{i:02d}" for i in range(1, 6)
+    ]
 
 
 def test_omniglot_is_cached_once_and_folders_match_zips(tmp_path, monkeypatch):

@@ -38,10 +38,13 @@ def conv4_params(n_out: int = 6, seed: int = 0):
 def random_task(seed: int, n_way: int = 5, k: int = 1, q: int = 3) -> TaskBatch:
     gen = torch.Generator().manual_seed(seed)
     labels = torch.arange(n_way)
-    return TaskBatch(torch.rand(n_way * k, 1, 28, 28, generator=gen, dtype=DTYPE),
-                     labels.repeat_interleave(k),
-                     torch.rand(n_way * q, 1, 28, 28, generator=gen, dtype=DTYPE),
-                     labels.repeat_interleave(q), n_way)
+    return TaskBatch(
+        torch.rand(n_way * k, 1, 28, 28, generator=gen, dtype=DTYPE),
+        labels.repeat_interleave(k),
+        torch.rand(n_way * q, 1, 28, 28, generator=gen, dtype=DTYPE),
+        labels.repeat_interleave(q),
+        n_way,
+    )
 
 
 def plain_forward(p, x):
@@ -84,8 +87,16 @@ def test_nal_gradient_is_the_gradient_of_the_pooled_loss():
     model, params = conv4_params()
     tasks = [random_task(12), random_task(13)]
     _, mine = meta_gradient(model, params, tasks, 0.1, inner_steps=0)
-    total = sum(F.cross_entropy(plain_forward(params, torch.cat([t.support_x, t.query_x]))[:, :5],
-                                torch.cat([t.support_y, t.query_y])) for t in tasks) / 2
+    total = (
+        sum(
+            F.cross_entropy(
+                plain_forward(params, torch.cat([t.support_x, t.query_x]))[:, :5],
+                torch.cat([t.support_y, t.query_y]),
+            )
+            for t in tasks
+        )
+        / 2
+    )
     assert_close(mine, dict(zip(params, torch.autograd.grad(total, tuple(params.values())))))
 
 
@@ -99,7 +110,10 @@ def test_linear_model_meta_gradient_matches_closed_form():
     d, n, m, alpha = 4, 6, 9, 0.3
     model = torch.nn.Linear(d, 1, bias=False)
     w = torch.randn(1, d, generator=gen, dtype=DTYPE)
-    xs, xq = torch.randn(n, d, generator=gen, dtype=DTYPE), torch.randn(m, d, generator=gen, dtype=DTYPE)
+    xs, xq = (
+        torch.randn(n, d, generator=gen, dtype=DTYPE),
+        torch.randn(m, d, generator=gen, dtype=DTYPE),
+    )
     ys, yq = torch.randn(n, generator=gen, dtype=DTYPE), torch.randn(m, generator=gen, dtype=DTYPE)
     task = TaskBatch(xs, ys, xq, yq, n_way=1)
     params = {"weight": w.clone().requires_grad_(True)}
@@ -122,13 +136,17 @@ def test_first_order_flag_drops_exactly_the_hessian_term():
     _, first = meta_gradient(model, params, [task], alpha, 1, first_order=True)
     support = task_loss(model, params, task.support_x, task.support_y, 5)
     g_s = torch.autograd.grad(support, tuple(params.values()), create_graph=True)
-    adapted = {k: (v - alpha * g).detach().requires_grad_(True) for (k, v), g in zip(params.items(), g_s)}
-    g_q = torch.autograd.grad(task_loss(model, adapted, task.query_x, task.query_y, 5),
-                              tuple(adapted.values()))
+    adapted = {
+        k: (v - alpha * g).detach().requires_grad_(True) for (k, v), g in zip(params.items(), g_s)
+    }
+    g_q = torch.autograd.grad(
+        task_loss(model, adapted, task.query_x, task.query_y, 5), tuple(adapted.values())
+    )
     hvp = torch.autograd.grad(sum((a * b).sum() for a, b in zip(g_s, g_q)), tuple(params.values()))
     assert_close(first, dict(zip(params, g_q)))
-    assert_close({k: second[k] - first[k] for k in params},
-                 {k: -alpha * h for k, h in zip(params, hvp)})
+    assert_close(
+        {k: second[k] - first[k] for k in params}, {k: -alpha * h for k, h in zip(params, hvp)}
+    )
 
 
 def test_no_image_of_one_task_influences_another_task():

@@ -68,7 +68,9 @@ def test_samplers_reject_impossible_tasks():
 
 def test_alphabet_split_has_the_papers_sizes_and_is_disjoint():
     large = split_alphabets(ALPHABETS, HARD, seed=0, small_r_h=False)
-    sizes = tuple(len(s) for s in (large.easy_train, large.easy_test, large.hard_train, large.hard_test))
+    sizes = tuple(
+        len(s) for s in (large.easy_train, large.easy_test, large.hard_train, large.hard_test)
+    )
     assert sizes == (25, 15, 5, 5)
     everything = large.easy_train + large.easy_test + large.hard_train + large.hard_test
     assert sorted(everything) == sorted(ALPHABETS)

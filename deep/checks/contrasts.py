@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from maml_landscape.deep.intervals import Estimate, combination, t_quantile
-from maml_landscape.deep.paper_tables import PRINTED, CELLS
+from maml_landscape.deep.paper_tables import CELLS, PRINTED
 from maml_landscape.deep.results import row_cell
 from maml_landscape.verdicts import Verdict
 

@@ -12,7 +12,12 @@ from typing import Any
 
 from maml_landscape.context import CheckContext
 from maml_landscape.deep.checks.contrasts import (
-    Contrast, Decision, decide_all, decide_printed, rows, verdict_of,
+    Contrast,
+    Decision,
+    decide_all,
+    decide_printed,
+    rows,
+    verdict_of,
 )
 from maml_landscape.deep.config import PAPER_NAL_LR
 from maml_landscape.deep.paper_tables import CELLS
@@ -37,30 +42,54 @@ def _paper_setting(table: dict[str, Any]) -> bool:
 
 def find_table(ctx: CheckContext, experiment: str) -> dict[str, Any] | None:
     """The best stored table: paper settings first, then complete, profile rank, runs done."""
-    tables = [t for t in load_tables(ctx.out_dir / "deep")
-              if t["experiment"] == experiment and t["profile"] in PROFILE_RANK]
+    tables = [
+        t
+        for t in load_tables(ctx.out_dir / "deep")
+        if t["experiment"] == experiment and t["profile"] in PROFILE_RANK
+    ]
     if not tables:
         return None
-    return max(tables, key=lambda t: (_paper_setting(t), t["complete"],
-                                      PROFILE_RANK[t["profile"]], t["done_runs"]))
+    return max(
+        tables,
+        key=lambda t: (
+            _paper_setting(t),
+            t["complete"],
+            PROFILE_RANK[t["profile"]],
+            t["done_runs"],
+        ),
+    )
 
 
 def _missing(ctx: CheckContext, experiments: tuple[str, ...]) -> Outcome:
     commands = "; or ".join(COMMANDS[e].format(out=ctx.out_dir) for e in experiments)
-    return Outcome(Verdict.NOT_CHECKED,
-                   f"no deep results under {ctx.out_dir / 'deep'}; run: {commands}")
+    return Outcome(
+        Verdict.NOT_CHECKED,
+        f"no {' or '.join(experiments)} results under {ctx.out_dir / 'deep'}; run: {commands}",
+    )
 
 
 def omniglot_contrasts() -> list[Contrast]:
     """S5.OMNI on test-hard accuracy: MAML improves with Small r_H by more than NAL changes."""
     cell = "test/hard"
-    out = [Contrast("MAML(Small) − MAML(Large)", ((1, "small", "maml", cell), (-1, "large", "maml", cell)))]
+    out = [
+        Contrast(
+            "MAML(Small) − MAML(Large)", ((1, "small", "maml", cell), (-1, "large", "maml", cell))
+        )
+    ]
     for nal in ("nal-1", "nal-10"):
         change = ((1, "small", "maml", cell), (-1, "large", "maml", cell))
-        out.append(Contrast(f"gain over {nal}: (MAML−{nal})(Small) − (MAML−{nal})(Large)",
-                            change + ((-1, "small", nal, cell), (1, "large", nal, cell))))
-        out.append(Contrast(f"ΔMAML + Δ{nal} (with the line above: |Δ{nal}| < ΔMAML)",
-                            change + ((1, "small", nal, cell), (-1, "large", nal, cell))))
+        out.append(
+            Contrast(
+                f"gain over {nal}: (MAML−{nal})(Small) − (MAML−{nal})(Large)",
+                change + ((-1, "small", nal, cell), (1, "large", nal, cell)),
+            )
+        )
+        out.append(
+            Contrast(
+                f"ΔMAML + Δ{nal} (with the line above: |Δ{nal}| < ΔMAML)",
+                change + ((1, "small", nal, cell), (-1, "large", nal, cell)),
+            )
+        )
     return out
 
 
@@ -70,27 +99,44 @@ def _gain(p: str, cell: str, sign: float = 1.0) -> tuple:
 
 def cifar_gain_contrasts() -> list[Contrast]:
     """S5.CIFAR (i): at p = 0.99 and 0.5 MAML's gain over NAL is larger on hard than easy tasks."""
-    return [Contrast(f"{p}, {split}: gain(hard) − gain(easy)",
-                     _gain(p, f"{split}/hard") + _gain(p, f"{split}/easy", -1))
-            for p in (HARD_P, "p=0.5") for split in ("train", "test")]
+    return [
+        Contrast(
+            f"{p}, {split}: gain(hard) − gain(easy)",
+            _gain(p, f"{split}/hard") + _gain(p, f"{split}/easy", -1),
+        )
+        for p in (HARD_P, "p=0.5")
+        for split in ("train", "test")
+    ]
 
 
 def cifar_scarce_contrasts() -> list[Contrast]:
     """S5.CIFAR (ii): with p = 0.01 the hard-task gain shrinks and falls below the easy gain."""
     out = []
     for split in ("train", "test"):
-        out.append(Contrast(f"{split}: gain(hard, p=0.99) − gain(hard, p=0.01)",
-                            _gain(HARD_P, f"{split}/hard") + _gain(SCARCE_P, f"{split}/hard", -1)))
-        out.append(Contrast(f"{split}, p=0.01: gain(easy) − gain(hard)",
-                            _gain(SCARCE_P, f"{split}/easy") + _gain(SCARCE_P, f"{split}/hard", -1)))
+        out.append(
+            Contrast(
+                f"{split}: gain(hard, p=0.99) − gain(hard, p=0.01)",
+                _gain(HARD_P, f"{split}/hard") + _gain(SCARCE_P, f"{split}/hard", -1),
+            )
+        )
+        out.append(
+            Contrast(
+                f"{split}, p=0.01: gain(easy) − gain(hard)",
+                _gain(SCARCE_P, f"{split}/easy") + _gain(SCARCE_P, f"{split}/hard", -1),
+            )
+        )
     return out
 
 
 def hardtrain_contrasts() -> list[Contrast]:
     """H.HARDTRAIN: MAML's hard-task accuracy is higher when trained with p = 0.99 than 0.01."""
-    return [Contrast(f"MAML {split}/hard: p=0.99 − p=0.01",
-                     ((1, HARD_P, "maml", f"{split}/hard"), (-1, SCARCE_P, "maml", f"{split}/hard")))
-            for split in ("train", "test")]
+    return [
+        Contrast(
+            f"MAML {split}/hard: p=0.99 − p=0.01",
+            ((1, HARD_P, "maml", f"{split}/hard"), (-1, SCARCE_P, "maml", f"{split}/hard")),
+        )
+        for split in ("train", "test")
+    ]
 
 
 def measured_table(table: dict[str, Any]) -> Table:
@@ -100,13 +146,17 @@ def measured_table(table: dict[str, Any]) -> Table:
         cells = []
         for cell in CELLS:
             entry = row["cells"][cell]
-            mine = "—" if entry["mean"] is None else f"{entry['mean']:.1f} ± {entry['half_width']:.1f}"
+            mine = (
+                "—" if entry["mean"] is None else f"{entry['mean']:.1f} ± {entry['half_width']:.1f}"
+            )
             paper = entry["paper"]
             cells.append(mine + (f" ({paper[0]} ± {paper[1]})" if paper else ""))
         body.append((row["setting"], row["algorithm"], len(row["seeds"]), *cells))
-    caption = (f"{table['experiment']}, {table['profile']} profile, {table['done_runs']}/"
-               f"{table['planned_runs']} runs: accuracy % (mean ± 95% half-width over seeds), "
-               "paper's Table 4/5 in brackets")
+    caption = (
+        f"{table['experiment']}, {table['profile']} profile, {table['done_runs']}/"
+        f"{table['planned_runs']} runs: accuracy % (mean ± 95% half-width over seeds), "
+        "paper's Table 4/5 in brackets"
+    )
     if table["substitute"]:
         caption += "; SUBSTITUTE: FS-CIFAR100's protocol run on Omniglot"
     return Table(("setting", "algorithm", "seeds", *CELLS), tuple(body), caption)
@@ -116,23 +166,39 @@ def _choices(table: dict[str, Any]) -> list[Choice]:
     options = table.get("options", {})
     return [
         Choice("profile", table["profile"], next(iter(table["notes"]), "")),
-        Choice("NAL outer learning rate", options.get("nal_lr"), "the paper's selected 1e-6 (C.4-C.5)"),
-        Choice("outer optimiser", "Adam", "the paper tunes a learning rate only; Adam as in the "
-               "Antoniou et al. code it adapted"),
-        Choice("BatchNorm", "per-task batch statistics at meta-train and meta-test",
-               "Finn et al.'s reference code; the paper does not say"),
+        Choice(
+            "NAL outer learning rate", options.get("nal_lr"), "the paper's selected 1e-6 (C.4-C.5)"
+        ),
+        Choice(
+            "outer optimiser",
+            "Adam",
+            "the paper tunes a learning rate only; Adam as in the Antoniou et al. code it adapted",
+        ),
+        Choice(
+            "BatchNorm",
+            "per-task batch statistics at meta-train and meta-test",
+            "Finn et al.'s reference code; the paper does not say",
+        ),
     ]
 
 
-def _outcome(claim: str, table: dict[str, Any], contrasts: list[Contrast], experiment: str,
-             reading: str, extra: list[Any] | None = None) -> Outcome:
+def _outcome(
+    claim: str,
+    table: dict[str, Any],
+    contrasts: list[Contrast],
+    experiment: str,
+    reading: str,
+    extra: list[Any] | None = None,
+) -> Outcome:
     decisions = decide_all(contrasts, table)
     printed = decide_printed(contrasts, experiment)
     verdict = verdict_of([d.state for d in decisions])
     confirmed = sum(d.state == "confirmed" for d in decisions)
-    summary = (f"{confirmed}/{len(decisions)} orderings confirmed at 95% "
-               f"({table['experiment']}, {table['profile']} profile, "
-               f"{table['done_runs']}/{table['planned_runs']} runs)")
+    summary = (
+        f"{confirmed}/{len(decisions)} orderings confirmed at 95% "
+        f"({table['experiment']}, {table['profile']} profile, "
+        f"{table['done_runs']}/{table['planned_runs']} runs)"
+    )
     if table["substitute"]:
         summary += " on the Omniglot SUBSTITUTE"
     if verdict is Verdict.NOT_CHECKED:
@@ -142,26 +208,45 @@ def _outcome(claim: str, table: dict[str, Any], contrasts: list[Contrast], exper
         summary=summary,
         evidence=[
             Text(reading),
-            Text("Rule: each contrast is claimed positive; confirmed when its 95% interval "
-                 "(Welch over seeds; one seed: over evaluation tasks) lies above 0, "
-                 "contradicted when its Bonferroni-adjusted interval lies below 0. Holds "
-                 "if all are confirmed, fails if any is contradicted, else inconclusive."),
+            Text(
+                "Rule: each contrast is claimed positive; confirmed when its 95% interval "
+                "(Welch over seeds; one seed: over evaluation tasks) lies above 0, "
+                "contradicted when its Bonferroni-adjusted interval lies below 0. Holds "
+                "if all are confirmed, fails if any is contradicted, else inconclusive."
+            ),
             measured_table(table),
-            Table(("contrast (accuracy points)", "measured [95% interval]", "decision",
-                   "paper's printed table"), rows(decisions, printed),
-                  f"{claim}: orderings, measured and on the printed values"),
+            Table(
+                (
+                    "contrast (accuracy points)",
+                    "measured [95% interval]",
+                    "decision",
+                    "paper's printed table",
+                ),
+                rows(decisions, printed),
+                f"{claim}: orderings, measured and on the printed values",
+            ),
             *(extra or []),
         ],
         choices=_choices(table),
-        data={"table": table["path"], "decisions": _data(decisions),
-              "printed_decisions": _data(printed)},
+        data={
+            "table": table["path"],
+            "decisions": _data(decisions),
+            "printed_decisions": _data(printed),
+        },
     )
 
 
 def _data(decisions: list[Decision]) -> list[dict[str, Any]]:
-    return [{"contrast": d.contrast.name, "state": d.state,
-             "mean": None if d.estimate is None else d.estimate.mean,
-             "low": d.low, "high": d.high} for d in decisions]
+    return [
+        {
+            "contrast": d.contrast.name,
+            "state": d.state,
+            "mean": None if d.estimate is None else d.estimate.mean,
+            "low": d.low,
+            "high": d.high,
+        }
+        for d in decisions
+    ]
 
 
 @check("S5.OMNI")
@@ -170,23 +255,30 @@ def omniglot_orderings(ctx: CheckContext) -> Outcome:
     table = find_table(ctx, "omniglot")
     if table is None:
         return _missing(ctx, ("omniglot",))
-    return _outcome("S5.OMNI", table, omniglot_contrasts(), "omniglot",
-                    "Read on test-hard accuracy, where Table 1's effect lies (MAML 81.2 → 95.4): "
-                    "MAML improves from Large to Small r_H; NAL's change is smaller in size "
-                    "than MAML's (two contrasts per NAL variant), i.e. MAML's gain over NAL grows "
-                    "as r_H shrinks. Train-hard is shown in the table but not tested: on the "
-                    "printed values NAL-1 changes more there (+4.5) than MAML (+3.1).")
+    return _outcome(
+        "S5.OMNI",
+        table,
+        omniglot_contrasts(),
+        "omniglot",
+        "Read on test-hard accuracy, where Table 1's effect lies (MAML 81.2 → 95.4): "
+        "MAML improves from Large to Small r_H; NAL's change is smaller in size "
+        "than MAML's (two contrasts per NAL variant), i.e. MAML's gain over NAL grows "
+        "as r_H shrinks. Train-hard is shown in the table but not tested: on the "
+        "printed values NAL-1 changes more there (+4.5) than MAML (+3.1).",
+    )
 
 
 @check("S5.CIFAR")
 def cifar_orderings(ctx: CheckContext) -> Outcome:
     """Table 2: MAML's gains are largest on hard tasks, and shrink when hard tasks are scarce."""
     table = find_table(ctx, "cifar")
-    reading = ("(i) at p = 0.99 and 0.5 MAML's gain over NAL is larger on hard than on easy "
-               "tasks; (ii) 'the improvement on hard tasks disappears when hard tasks are "
-               "scarce' read as: the hard-task gain at p = 0.01 is smaller than at p = 0.99 and "
-               "smaller than the easy-task gain at p = 0.01 (the printed table has a positive "
-               "hard-task gain at p = 0.01, so 'disappears' cannot mean zero).")
+    reading = (
+        "(i) at p = 0.99 and 0.5 MAML's gain over NAL is larger on hard than on easy "
+        "tasks; (ii) 'the improvement on hard tasks disappears when hard tasks are "
+        "scarce' read as: the hard-task gain at p = 0.01 is smaller than at p = 0.99 and "
+        "smaller than the easy-task gain at p = 0.01 (the printed table has a positive "
+        "hard-task gain at p = 0.01, so 'disappears' cannot mean zero)."
+    )
     contrasts = cifar_gain_contrasts() + cifar_scarce_contrasts()
     if table is not None:
         return _outcome("S5.CIFAR", table, contrasts, "cifar", reading)
@@ -194,8 +286,10 @@ def cifar_orderings(ctx: CheckContext) -> Outcome:
     outcome = _missing(ctx, ("cifar",))
     if substitute is not None:
         shown = _outcome("S5.CIFAR (substitute)", substitute, contrasts, "omniglot-p", reading)
-        outcome.summary += (f"; the Omniglot substitute gives '{shown.verdict.value}' "
-                            f"({shown.summary}), not a verdict on FS-CIFAR100")
+        outcome.summary += (
+            f"; the Omniglot substitute gives '{shown.verdict.value}' "
+            f"({shown.summary}), not a verdict on FS-CIFAR100"
+        )
         outcome.evidence = shown.evidence
     return outcome
 
@@ -206,9 +300,14 @@ def hard_training_matters(ctx: CheckContext) -> Outcome:
     table = find_table(ctx, "cifar") or find_table(ctx, "omniglot-p")
     if table is None:
         return _missing(ctx, ("cifar", "omniglot-p"))
-    return _outcome("H.HARDTRAIN", table, hardtrain_contrasts(), table["experiment"],
-                    "Hard-task accuracy of MAML trained with hard tasks drawn with p = 0.99 "
-                    "minus that with p = 0.01, on training and test classes.")
+    return _outcome(
+        "H.HARDTRAIN",
+        table,
+        hardtrain_contrasts(),
+        table["experiment"],
+        "Hard-task accuracy of MAML trained with hard tasks drawn with p = 0.99 "
+        "minus that with p = 0.01, on training and test classes.",
+    )
 
 
 @check("H.NONLINEAR")
@@ -217,18 +316,24 @@ def insights_carry_to_cnns(ctx: CheckContext) -> Outcome:
     omniglot = find_table(ctx, "omniglot")
     cifar = find_table(ctx, "cifar") or find_table(ctx, "omniglot-p")
     if omniglot is None or cifar is None:
-        return _missing(ctx, ("omniglot", "cifar"))
-    parts = [_outcome("S5.OMNI", omniglot, omniglot_contrasts(), "omniglot", ""),
-             _outcome("S5.CIFAR (i)", cifar, cifar_gain_contrasts(), cifar["experiment"], "")]
+        return _missing(ctx, ("omniglot",) if omniglot is None else ("cifar", "omniglot-p"))
+    parts = [
+        _outcome("S5.OMNI", omniglot, omniglot_contrasts(), "omniglot", ""),
+        _outcome("S5.CIFAR (i)", cifar, cifar_gain_contrasts(), cifar["experiment"], ""),
+    ]
     verdict = verdict_of([d["state"] for p in parts for d in p.data["decisions"]])
     return Outcome(
         verdict=verdict,
         summary="deep part only (Tables 1-2): " + "; ".join(p.summary for p in parts),
-        evidence=[Text("This check covers only the few-shot image classification part of "
-                       "H.NONLINEAR: MAML's gain grows as hard tasks pack closely (Table 1) and "
-                       "comes from hard tasks (Table 2, p = 0.99 and 0.5). The two-layer network "
-                       "part (Theorem 1, Figures 4-6) is decided by other checks of this claim.")]
-                 + [block for p in parts for block in p.evidence[2:]],
+        evidence=[
+            Text(
+                "This check covers only the few-shot image classification part of "
+                "H.NONLINEAR: MAML's gain grows as hard tasks pack closely (Table 1) and "
+                "comes from hard tasks (Table 2, p = 0.99 and 0.5). The two-layer network "
+                "part (Theorem 1, Figures 4-6) is decided by other checks of this claim."
+            )
+        ]
+        + [block for p in parts for block in p.evidence[2:]],
         choices=parts[0].choices,
         data={"parts": [p.data for p in parts]},
     )
