@@ -20,6 +20,7 @@ import statistics
 import time
 
 import numpy as np
+
 from maml_landscape.numerics.empirical import maml_gradient, nal_gradient, split_episodes
 from maml_landscape.numerics.figures import fig3, printed
 from maml_landscape.numerics.sgd import EnvironmentStack, Protocol, train

@@ -11,7 +11,6 @@ from maml_landscape.deep.config import PAPER_NAL_LR, Profile, RunConfig, config_
 from maml_landscape.deep.data import Pools, load_pools
 from maml_landscape.deep.hard_alphabets import DEFAULT_HARD, DEFAULT_HARD_SOURCE
 from maml_landscape.deep.plans import PlanOptions, plan_runs
-from maml_landscape.deep.progress import Progress
 from maml_landscape.deep.results import (
     aggregate,
     provenance,
@@ -20,6 +19,7 @@ from maml_landscape.deep.results import (
     table_path,
     write_json,
 )
+from maml_landscape.progress import Progress
 
 
 @dataclass(frozen=True)

@@ -67,13 +67,12 @@ def run_claims(claim_ids: Iterable[str] | None, ctx: CheckContext, show_progress
     """
     wanted = list(dict.fromkeys(claim_ids)) if claim_ids else [c.id for c in CLAIMS]
     claims = [get_claim(i) for i in wanted]
-    progress = Progress(len(claims), "verify") if show_progress else None
+    progress = Progress("verify", len(claims), start=0, enabled=show_progress)
     records, crashed = [], []
     for claim in claims:
         record, failed = _run_one(claim, ctx)
         records.append(record)
         if failed:
             crashed.append(claim.id)
-        if progress:
-            progress.update(f"{claim.id}: {record['verdict']} ({record['runtime_s']:.1f}s)")
+        progress.advance(f"{claim.id}: {record['verdict']} ({record['runtime_s']:.1f}s)")
     return records, crashed

@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 import numpy as np
+
 from maml_landscape.numerics.empirical import NORMALISATIONS
 from maml_landscape.numerics.environments import Environment
 from maml_landscape.numerics.population import (

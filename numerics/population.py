@@ -19,6 +19,7 @@ E_m(w) = ½ (w - w_MAML*)ᵀ E_i[Q_i^(m)] (w - w_MAML*).
 from __future__ import annotations
 
 import numpy as np
+
 from maml_landscape.numerics.environments import Environment
 
 

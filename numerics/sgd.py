@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+
 from maml_landscape.numerics.environments import Environment
 from maml_landscape.numerics.population import (
     check_sample_count,

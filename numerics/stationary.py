@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
 from maml_landscape.numerics.neural_tasks import NeuronTask
 
 Gradient = Callable[[np.ndarray], np.ndarray]

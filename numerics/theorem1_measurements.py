@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
 from maml_landscape.numerics.neural_tasks import NeuronTask
 from maml_landscape.theory.printed.theorem1 import PRINTED_FORMS
 

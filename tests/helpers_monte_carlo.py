@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
+
 from maml_landscape.numerics import population
 from maml_landscape.numerics.environments import (
     Environment,
@@ -45,7 +46,6 @@ from maml_landscape.numerics.monte_carlo import (
     q_matrix_mc,
     risk_above_task_optima_mc,
 )
-
 from maml_landscape.stats import FAMILY_ALARM_RATE, z_threshold
 
 LEMMA2_SAMPLES = 40_000

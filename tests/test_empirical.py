@@ -38,7 +38,7 @@ def test_nal_printed_equals_objective_minimiser_three_ways():
     printed = emp.nal_solution_printed(p["X"], p["w_star"], p["z"])
     normal = emp.nal_minimiser(p["X"], p["y"])
     for normalisation in emp.NORMALISATIONS:
-        polarised = emp.quadratic_from_objective(lambda w: emp.nal_objective(w, p["X"], p["y"], normalisation), 3).solve()
+        polarised = emp.quadratic_from_objective(lambda w, n=normalisation: emp.nal_objective(w, p["X"], p["y"], n), 3).solve()
         np.testing.assert_allclose(polarised, normal, rtol=1e-9)
     hessian = emp.nal_normal_equations(p["X"], p["y"]).hessian
     gd = emp.gradient_descent(lambda w: emp.nal_gradient(w, p["X"], p["y"]), np.zeros(3), 1 / np.linalg.eigvalsh(hessian)[-1], 2000)
@@ -52,7 +52,7 @@ def test_maml_printed_equals_minimiser_for_average_inner_loss_only():
     mean_min = emp.maml_minimiser(*_episodes(p), ALPHA, "mean")
     np.testing.assert_allclose(printed, mean_min, rtol=1e-10)
     for outer in emp.NORMALISATIONS:  # the outer normalisation does not move the minimiser
-        polarised = emp.quadratic_from_objective(lambda w: emp.maml_objective(w, *_episodes(p), ALPHA, "mean", outer), 3)
+        polarised = emp.quadratic_from_objective(lambda w, o=outer: emp.maml_objective(w, *_episodes(p), ALPHA, "mean", o), 3)
         np.testing.assert_allclose(polarised.solve(), mean_min, rtol=1e-8)
     sum_min = emp.maml_minimiser(*_episodes(p), ALPHA, "sum")
     assert np.linalg.norm(sum_min - printed) > 1e-3 * np.linalg.norm(printed)

@@ -6,13 +6,13 @@ from math import comb
 
 import numpy as np
 import pytest
+
+from maml_landscape.context import CheckContext
 from maml_landscape.numerics.figures import fig1, fig2, fig3, logistic, table3
 from maml_landscape.numerics.figures import neuron_landscapes as neurons
 from maml_landscape.numerics.figures.common import t_quantile
 from maml_landscape.numerics.figures.mixture_risks import MixtureSetting, risk_grid, risks
 from maml_landscape.numerics.sgd import nal_batch_weights
-
-from maml_landscape.context import CheckContext
 from maml_landscape.plotting import save_figure
 from maml_landscape.stats import z_threshold
 

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from maml_landscape.numerics import population
 from maml_landscape.numerics.checks.monte_carlo import (
     find_order_counterexample,
@@ -22,7 +23,6 @@ from maml_landscape.numerics.checks.monte_carlo import (
 )
 from maml_landscape.numerics.environments import hard_easy_mixture
 from maml_landscape.theory import mixture
-
 from tests import helpers_monte_carlo as h
 
 test_lemma2_derived_matches_monte_carlo = h.lemma2_property(lemma2_derived)

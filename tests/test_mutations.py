@@ -22,10 +22,10 @@ import pytest
 import sympy
 from hypothesis import Phase, settings
 from hypothesis import strategies as st
+
 from maml_landscape.numerics import population
 from maml_landscape.numerics.checks.monte_carlo import lemma2_printed
 from maml_landscape.theory import mixture
-
 from tests import helpers_monte_carlo as h
 
 # ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+
 from maml_landscape.numerics import monte_carlo, population
 from maml_landscape.numerics.environments import (
     Environment,
@@ -19,7 +20,6 @@ from maml_landscape.numerics.environments import (
     table3_environment,
     two_tasks,
 )
-
 from maml_landscape.stats import FAMILY_ALARM_RATE, z_threshold
 from tests import helpers_monte_carlo as h
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 from maml_landscape.numerics.empirical import maml_gradient, nal_gradient
 from maml_landscape.numerics.environments import hard_easy_mixture, two_tasks
 from maml_landscape.numerics.population import maml_solution, nal_solution, risk_above_task_optima
@@ -16,7 +17,6 @@ from maml_landscape.numerics.sgd import (
     sgd_step,
     train,
 )
-
 from maml_landscape.stats import z_threshold
 
 

@@ -15,6 +15,8 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from maml_landscape.context import CheckContext
 from maml_landscape.numerics.neural_tasks import ACTIVATIONS, NeuronTask, gaussian_rule
 from maml_landscape.numerics.stationary import (
     find_stationary_point,
@@ -42,8 +44,6 @@ from maml_landscape.theory.quadratic_tasks import (
     post_adaptation_ratio_squared,
     rational_spd,
 )
-
-from maml_landscape.context import CheckContext
 from maml_landscape.verdicts import Verdict
 
 # ----------------------------------------------------------------------------- quadratic tasks

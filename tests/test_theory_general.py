@@ -12,6 +12,8 @@ import pytest
 import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from maml_landscape.stats import z_threshold
 from maml_landscape.theory.adaptation import q_isotropic, q_matrix
 from maml_landscape.theory.checks.general_common import compare, random_environment, random_spd
 from maml_landscape.theory.checks.general_objective import simulate_meta_loss
@@ -29,8 +31,6 @@ from maml_landscape.theory.population import (
     nal_solution,
     task_oracle_gap,
 )
-
-from maml_landscape.stats import z_threshold
 
 rho, alpha, s, d_sym, n = sympy.symbols("rho alpha s d n", positive=True)
 

@@ -6,7 +6,9 @@ import mpmath
 import numpy as np
 import pytest
 import sympy as sp
+
 from maml_landscape.numerics.population import q_matrix as numeric_q
+from maml_landscape.stats import z_threshold
 from maml_landscape.theory import mixture as mx
 from maml_landscape.theory import population
 from maml_landscape.theory.checks.mixture import (
@@ -15,8 +17,6 @@ from maml_landscape.theory.checks.mixture import (
     relative_errors,
 )
 from maml_landscape.theory.two_tasks import coordinate_gap
-
-from maml_landscape.stats import z_threshold
 
 DIGITS = 50
 TOLERANCE = mpmath.mpf(10) ** -40

@@ -8,6 +8,7 @@ import pytest
 import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
+
 from maml_landscape.theory import population
 from maml_landscape.theory import two_tasks as tt
 from maml_landscape.theory.adaptation import q_matrix

@@ -10,6 +10,7 @@ is ``½ (w - w*)ᵀ E[PᵀΣP] (w - w*)`` plus noise terms. Both functions expan
 from __future__ import annotations
 
 import sympy
+
 from maml_landscape.theory.gaussian_moments import (
     expected_sandwich,
     expected_sandwich_isotropic,

@@ -18,6 +18,7 @@ from functools import cache
 
 import numpy as np
 import sympy as sp
+
 from maml_landscape.theory.population import TaskFamily
 from maml_landscape.theory.two_tasks import (
     HALF,

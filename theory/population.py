@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import sympy
+
 from maml_landscape.theory.adaptation import q_matrix
 from maml_landscape.theory.gaussian_moments import row_second_moment
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import sympy as sp
+
 from maml_landscape.theory.adaptation import q_isotropic
 from maml_landscape.theory.population import TaskFamily, environment_dimension, stationary_point
 

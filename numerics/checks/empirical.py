@@ -427,7 +427,7 @@ def theorem2_rates(ctx: CheckContext) -> Outcome:
     }
     extra = {
         f"n-term vs T (n={g['n_fixed']}); bound has no T here": conv.compare_rate(conv.fit_power_law(g["T"], by_T["sampling"]), -0.5, threshold, SLOPE_TOLERANCE),
-        f"T-term ‖w^(T)*−w*‖ vs T": conv.compare_rate(conv.fit_power_law(g["T"], by_T["tasks"]), -0.5, threshold, SLOPE_TOLERANCE),
+        "T-term ‖w^(T)*−w*‖ vs T": conv.compare_rate(conv.fit_power_law(g["T"], by_T["tasks"]), -0.5, threshold, SLOPE_TOLERANCE),
     }
     figure = _convergence_figure(ctx, "thm2_nal_convergence", [
         (f"NAL, T = {g['T_fixed']}", g["n"], by_n, "n (samples per task)"),

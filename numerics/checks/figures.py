@@ -9,14 +9,14 @@ points and repetitions; the reductions are stated in each outcome.
 from __future__ import annotations
 
 import numpy as np
+
+from maml_landscape.context import CheckContext
+from maml_landscape.evidence import Figure, Table, Text
 from maml_landscape.numerics.figures import fig1, fig2, fig3, logistic, printed, table3
 from maml_landscape.numerics.figures import neuron_landscapes as neurons
 from maml_landscape.numerics.figures.common import mean_and_halfwidth, t_quantile
 from maml_landscape.numerics.figures.mixture_risks import MixtureSetting, coefficients, risk_grid
 from maml_landscape.numerics.population import maml_solution, nal_solution
-
-from maml_landscape.context import CheckContext
-from maml_landscape.evidence import Figure, Table, Text
 from maml_landscape.plotting import save_figure
 from maml_landscape.registry import check
 from maml_landscape.stats import z_threshold

@@ -19,6 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import sympy
+
+from maml_landscape.context import CheckContext
+from maml_landscape.evidence import Formula, Measurement, Table, Text
 from maml_landscape.numerics.environments import (
     Environment,
     hard_easy_mixture,
@@ -43,13 +46,10 @@ from maml_landscape.numerics.population import (
     nal_solution,
     q_matrix,
 )
-from maml_landscape.theory import adaptation, gaussian_moments
-from maml_landscape.theory.printed import general as printed_general
-
-from maml_landscape.context import CheckContext
-from maml_landscape.evidence import Formula, Measurement, Table, Text
 from maml_landscape.registry import check
 from maml_landscape.stats import FAMILY_ALARM_RATE, z_threshold
+from maml_landscape.theory import adaptation, gaussian_moments
+from maml_landscape.theory.printed import general as printed_general
 from maml_landscape.verdicts import Choice, Outcome, Verdict
 
 ALARM_RATE = FAMILY_ALARM_RATE

@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
+
+from maml_landscape.context import CheckContext
+from maml_landscape.evidence import Table, Text
 from maml_landscape.numerics.neural_tasks import ACTIVATIONS, NeuronTask
 from maml_landscape.numerics.stationary import (
     GRADIENT_TOLERANCE,
@@ -29,16 +32,13 @@ from maml_landscape.numerics.theorem1_measurements import (
     first_order_coefficients,
     measure_pair,
 )
+from maml_landscape.registry import check
 from maml_landscape.theory.inequality_up_to_alpha2 import (
     RULE,
     TALLY_HEADERS,
     FormTally,
     combined_verdict,
 )
-
-from maml_landscape.context import CheckContext
-from maml_landscape.evidence import Table, Text
-from maml_landscape.registry import check
 from maml_landscape.verdicts import Choice, Outcome, Verdict
 
 #: family -> ((variance of task a, of task b), range of the teacher scale c in W_b* = c W_a* + 0.4 G).

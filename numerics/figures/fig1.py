@@ -14,11 +14,12 @@ from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure as MplFigure
+
 from maml_landscape.numerics.figures import printed
 from maml_landscape.numerics.figures.common import MAML_COLOUR, NAL_COLOUR
 from maml_landscape.numerics.figures.mixture_risks import MixtureSetting, environment, risk_grid
 from maml_landscape.numerics.population import maml_solution, nal_solution
-from matplotlib.figure import Figure as MplFigure
 
 ALPHA = 1 / printed.FIG1_RHO_E  # the "natural choice" 1/ρ_E, for all four panels
 R_GRID = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0)

@@ -17,6 +17,8 @@ from functools import lru_cache
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure as MplFigure
+
 from maml_landscape.numerics.environments import Environment, two_tasks
 from maml_landscape.numerics.figures import printed
 from maml_landscape.numerics.figures.common import (
@@ -33,7 +35,6 @@ from maml_landscape.numerics.sgd import (
     risk_above_optima_mc,
     train,
 )
-from matplotlib.figure import Figure as MplFigure
 
 RHO_E = 1.0
 

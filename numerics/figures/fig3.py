@@ -14,6 +14,8 @@ from functools import lru_cache
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure as MplFigure
+
 from maml_landscape.numerics.figures import printed
 from maml_landscape.numerics.figures.common import (
     MAML_COLOUR,
@@ -23,7 +25,6 @@ from maml_landscape.numerics.figures.common import (
 )
 from maml_landscape.numerics.figures.mixture_risks import MixtureSetting, environment, risk_grid
 from maml_landscape.numerics.sgd import EnvironmentStack, Protocol, risk_above_optima_exact, train
-from matplotlib.figure import Figure as MplFigure
 
 #: Default choice: Fig. 1's stated ρ_E = 0.9, ρ_H = 0.1, m = 500 (n2 = m), α = 1/ρ_E, d = 10.
 DEFAULT_SETTING = MixtureSetting(d=10, rho_h=0.1, rho_e=0.9, m=500, n2=500, alpha=1 / 0.9)

@@ -21,9 +21,10 @@ from functools import lru_cache
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure as MplFigure
+
 from maml_landscape.numerics.figures import printed
 from maml_landscape.numerics.figures.common import MAML_COLOUR, NAL_COLOUR, mean_and_halfwidth
-from matplotlib.figure import Figure as MplFigure
 
 RHO_E = printed.LOGISTIC_EASY_CONVEXITY
 SOLUTIONS = (1.0, -1.0)  # w_1* = 1_d (hard), w_2* = -1_d (easy)

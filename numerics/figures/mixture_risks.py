@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+
 from maml_landscape.numerics.environments import Environment, hard_easy_mixture
 from maml_landscape.numerics.population import maml_solution, nal_solution, risk_above_task_optima
 

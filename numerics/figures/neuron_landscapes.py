@@ -17,10 +17,11 @@ from functools import lru_cache
 
 import matplotlib.pyplot as plt
 import numpy as np
-from maml_landscape.numerics.figures import printed
-from maml_landscape.numerics.figures.common import MAML_COLOUR, NAL_COLOUR
 from matplotlib.colors import LogNorm
 from matplotlib.figure import Figure as MplFigure
+
+from maml_landscape.numerics.figures import printed
+from maml_landscape.numerics.figures.common import MAML_COLOUR, NAL_COLOUR
 
 
 def _sigmoid(u: np.ndarray) -> np.ndarray:

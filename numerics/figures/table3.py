@@ -19,6 +19,7 @@ from functools import lru_cache
 from math import comb
 
 import numpy as np
+
 from maml_landscape.numerics.environments import Environment, TaskFamily, table3_environment
 from maml_landscape.numerics.figures import printed
 from maml_landscape.numerics.population import (

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import mpmath
 import numpy as np
 import sympy
+
 from maml_landscape.theory.population import TaskFamily
 
 DIGITS = 50

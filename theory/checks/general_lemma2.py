@@ -10,6 +10,10 @@ from __future__ import annotations
 from functools import cache
 
 import sympy
+
+from maml_landscape.context import CheckContext
+from maml_landscape.evidence import Formula, Table, Text
+from maml_landscape.registry import check
 from maml_landscape.theory.adaptation import q_isotropic, q_matrix
 from maml_landscape.theory.checks.general_common import (
     DIGITS,
@@ -26,10 +30,6 @@ from maml_landscape.theory.gaussian_moments import (
     row_sandwich_expression,
 )
 from maml_landscape.theory.printed import general as printed
-
-from maml_landscape.context import CheckContext
-from maml_landscape.evidence import Formula, Table, Text
-from maml_landscape.registry import check
 from maml_landscape.verdicts import Choice, Outcome, Verdict
 
 n = sympy.Symbol("n", positive=True, integer=True)

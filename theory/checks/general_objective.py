@@ -11,6 +11,11 @@ from functools import cache
 
 import numpy as np
 import sympy
+
+from maml_landscape.context import CheckContext
+from maml_landscape.evidence import Formula, Measurement, Table, Text
+from maml_landscape.registry import check
+from maml_landscape.stats import FAMILY_ALARM_RATE, z_threshold
 from maml_landscape.theory.adaptation import q_matrix
 from maml_landscape.theory.checks.general_common import (
     DIGITS,
@@ -32,11 +37,6 @@ from maml_landscape.theory.population import (
     task_oracle_gap,
 )
 from maml_landscape.theory.printed import general as printed
-
-from maml_landscape.context import CheckContext
-from maml_landscape.evidence import Formula, Measurement, Table, Text
-from maml_landscape.registry import check
-from maml_landscape.stats import FAMILY_ALARM_RATE, z_threshold
 from maml_landscape.verdicts import Choice, Outcome, Verdict
 
 alpha = sympy.Symbol("alpha", positive=True)

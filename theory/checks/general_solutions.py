@@ -8,6 +8,10 @@ solutions); printed: :mod:`maml_landscape.theory.printed.general`.
 from __future__ import annotations
 
 import sympy
+
+from maml_landscape.context import CheckContext
+from maml_landscape.evidence import Formula, Table, Text
+from maml_landscape.registry import check
 from maml_landscape.theory.adaptation import q_matrix
 from maml_landscape.theory.checks.general_common import (
     DIGITS,
@@ -25,10 +29,6 @@ from maml_landscape.theory.population import (
     task_oracle_gap,
 )
 from maml_landscape.theory.printed import general as printed
-
-from maml_landscape.context import CheckContext
-from maml_landscape.evidence import Formula, Table, Text
-from maml_landscape.registry import check
 from maml_landscape.verdicts import Choice, Outcome, Verdict
 
 noise = sympy.Symbol("sigma^2", positive=True)

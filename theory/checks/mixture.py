@@ -20,6 +20,12 @@ import matplotlib.pyplot as plt  # noqa: E402
 import mpmath  # noqa: E402
 import numpy as np  # noqa: E402
 import sympy as sp  # noqa: E402
+from matplotlib.colors import TwoSlopeNorm  # noqa: E402
+
+from maml_landscape.context import CheckContext  # noqa: E402
+from maml_landscape.evidence import Figure, Formula, Table, Text  # noqa: E402
+from maml_landscape.plotting import save_figure  # noqa: E402
+from maml_landscape.registry import check  # noqa: E402
 from maml_landscape.theory import mixture as derived  # noqa: E402
 from maml_landscape.theory import population  # noqa: E402
 from maml_landscape.theory.adaptation import q_matrix  # noqa: E402
@@ -36,12 +42,6 @@ from maml_landscape.theory.checks.two_tasks import (  # noqa: E402
 from maml_landscape.theory.printed import mixture as printed  # noqa: E402
 from maml_landscape.theory.printed import two_tasks as printed_two  # noqa: E402
 from maml_landscape.theory.two_tasks import gaussian_expectation, hardness_weight  # noqa: E402
-from matplotlib.colors import TwoSlopeNorm  # noqa: E402
-
-from maml_landscape.context import CheckContext  # noqa: E402
-from maml_landscape.evidence import Figure, Formula, Table, Text  # noqa: E402
-from maml_landscape.plotting import save_figure  # noqa: E402
-from maml_landscape.registry import check  # noqa: E402
 from maml_landscape.verdicts import Choice, Outcome, Verdict  # noqa: E402
 
 S = derived.symbols()

@@ -10,12 +10,12 @@ the admissible c for each activation and evaluates the printed L_1 - L_2 and, fo
 from __future__ import annotations
 
 import sympy as sp
-from maml_landscape.theory.activations import ACTIVATIONS, admissible_homogeneity_exponents
-from maml_landscape.theory.printed.theorem1 import printed_beta, printed_L
 
 from maml_landscape.context import CheckContext
 from maml_landscape.evidence import Table, Text
 from maml_landscape.registry import check
+from maml_landscape.theory.activations import ACTIVATIONS, admissible_homogeneity_exponents
+from maml_landscape.theory.printed.theorem1 import printed_beta, printed_L
 from maml_landscape.verdicts import Outcome, Verdict
 
 CORRECTION = (

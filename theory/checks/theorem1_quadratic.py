@@ -15,6 +15,10 @@ from functools import lru_cache
 
 import numpy as np
 import sympy as sp
+
+from maml_landscape.context import CheckContext
+from maml_landscape.evidence import Formula, Table, Text
+from maml_landscape.registry import check
 from maml_landscape.theory.inequality_up_to_alpha2 import (
     RULE,
     TALLY_HEADERS,
@@ -43,10 +47,6 @@ from maml_landscape.theory.quadratic_tasks import (
     random_rational_pair,
     squared_norm,
 )
-
-from maml_landscape.context import CheckContext
-from maml_landscape.evidence import Formula, Table, Text
-from maml_landscape.registry import check
 from maml_landscape.verdicts import Choice, Outcome, Verdict
 
 ALPHA_FRACTIONS = (sp.Rational(1, 10), sp.Rational(1, 4), sp.Rational(1, 2), sp.Rational(3, 4), sp.Integer(1))

@@ -17,6 +17,10 @@ from functools import cache
 
 import mpmath
 import sympy as sp
+
+from maml_landscape.context import CheckContext
+from maml_landscape.evidence import Formula, Table, Text
+from maml_landscape.registry import check
 from maml_landscape.theory import population
 from maml_landscape.theory import two_tasks as derived
 from maml_landscape.theory.adaptation import q_matrix
@@ -27,10 +31,6 @@ from maml_landscape.theory.checks.general_common import (
     latex_point,
 )
 from maml_landscape.theory.printed import two_tasks as printed
-
-from maml_landscape.context import CheckContext
-from maml_landscape.evidence import Formula, Table, Text
-from maml_landscape.registry import check
 from maml_landscape.verdicts import Choice, Outcome, Verdict
 
 RHO_H, RHO_E, ALPHA, M, D, W1, W2, A_H, A_E = sp.symbols(
