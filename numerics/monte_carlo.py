@@ -33,6 +33,8 @@ from maml_landscape.numerics.population import (
 
 #: Upper bound on the floats held by one chunk's largest array (16 MiB in float64).
 MAX_FLOATS_PER_CHUNK = 2**21
+#: Weights of a paired difference of two losses on common random numbers: loss_0 - loss_1.
+PAIRED_DIFFERENCE = np.array([1.0, -1.0])
 
 
 class MonteCarloEstimate(NamedTuple):
@@ -198,10 +200,11 @@ def _loss_estimate(
     alpha: float,
     m: int,
     samples: int,
+    *,
     test_points: int,
-    normalisation: str,
-    task_optimum: bool,
     max_floats: int,
+    normalisation: str = "mean",
+    task_optimum: bool = False,
 ) -> MonteCarloEstimate:
     """Monte Carlo mean of Σ_j weights[j] · loss_j over sampled tasks (see _post_adaptation_losses)."""
     alpha = check_step_size(alpha)
@@ -238,19 +241,10 @@ def meta_loss_mc(
     ½‖X̂w - ŷ‖² as printed in Sec. 3 (the same as step size mα with the mean). Each
     sample averages ``test_points`` test losses.
     """
-    w = check_point(env, w)
+    inits = check_point(env, w)[None, :]
     return _loss_estimate(
-        rng,
-        env,
-        w[None, :],
-        np.ones(1),
-        alpha,
-        m,
-        samples,
-        test_points,
-        normalisation,
-        False,
-        max_floats,
+        rng, env, inits, np.ones(1), alpha, m, samples,
+        test_points=test_points, max_floats=max_floats, normalisation=normalisation,
     )
 
 
@@ -269,17 +263,8 @@ def meta_loss_difference_mc(
     """F_m(w) - F_m(w_reference), both on the same tasks, samples and test points (paired)."""
     inits = np.stack([check_point(env, w), check_point(env, w_reference)])
     return _loss_estimate(
-        rng,
-        env,
-        inits,
-        np.array([1.0, -1.0]),
-        alpha,
-        m,
-        samples,
-        test_points,
-        "mean",
-        False,
-        max_floats,
+        rng, env, inits, PAIRED_DIFFERENCE, alpha, m, samples,
+        test_points=test_points, max_floats=max_floats,
     )
 
 
@@ -336,15 +321,6 @@ def risk_above_task_optima_mc(
     """
     inits = check_point(env, w)[None, :]
     return _loss_estimate(
-        rng,
-        env,
-        inits,
-        np.array([1.0, -1.0]),
-        alpha,
-        m,
-        samples,
-        test_points,
-        "mean",
-        True,
-        max_floats,
+        rng, env, inits, PAIRED_DIFFERENCE, alpha, m, samples,
+        test_points=test_points, max_floats=max_floats, task_optimum=True,
     )

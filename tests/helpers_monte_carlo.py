@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 from hypothesis import given
@@ -123,20 +124,36 @@ def q_ztest(
     return _matrix_ztest(mc, formula(sigma, alpha, s), upper_only=True)
 
 
-def meta_loss_ztest(
-    seed: int,
-    env: Environment,
-    w: np.ndarray,
-    alpha: float,
-    m: int,
-    formula: Callable,
-    samples: int = LOSS_SAMPLES,
-) -> ZTest:
-    """z-test of the simulated F_m(w) (SGD step and test points) against ``formula(env, w, alpha, m)``."""
-    mc = meta_loss_mc(
-        np.random.default_rng(seed), env, w, alpha, m, samples, test_points=TEST_POINTS
-    )
-    return ZTest(abs(mc.z(formula(env, w, alpha, m))), z_threshold(1, FAMILY_ALARM_RATE))
+def _loss_ztest(estimator: Callable, seed: int, env: Environment, w: np.ndarray, alpha: float, m: int,
+                predicted: float, samples: int) -> float:
+    """|z| of one simulated loss quantity ``estimator(rng, env, w, alpha, m, samples)`` against ``predicted``."""
+    mc = estimator(np.random.default_rng(seed), env, w, alpha, m, samples, test_points=TEST_POINTS)
+    return abs(mc.z(predicted))
+
+
+def _single_loss_ztest(estimator: Callable, what: str) -> Callable[..., ZTest]:
+    """A z-test (one comparison) of ``estimator``'s simulation against ``formula(env, w, alpha, m)``."""
+
+    def ztest(
+        seed: int,
+        env: Environment,
+        w: np.ndarray,
+        alpha: float,
+        m: int,
+        formula: Callable,
+        samples: int = LOSS_SAMPLES,
+    ) -> ZTest:
+        z = _loss_ztest(estimator, seed, env, w, alpha, m, formula(env, w, alpha, m), samples)
+        return ZTest(z, z_threshold(1, FAMILY_ALARM_RATE))
+
+    ztest.__doc__ = f"z-test of the simulated {what} against ``formula(env, w, alpha, m)``."
+    return ztest
+
+
+meta_loss_ztest = _single_loss_ztest(meta_loss_mc, "F_m(w) (SGD step and test points)")
+risk_above_task_optima_ztest = _single_loss_ztest(
+    risk_above_task_optima_mc, "F_m(w) - E_i inf F_{m,i} (paired with each task's w_i*)"
+)
 
 
 def excess_risk_ztest(
@@ -151,37 +168,10 @@ def excess_risk_ztest(
     """Both Monte Carlo excess risks (paired, and MC minus exact inf) against ``formula(env, w, alpha, m)``."""
     predicted = formula(env, w, alpha, m)
     z = [
-        abs(
-            excess_risk_mc(
-                np.random.default_rng(seed + k),
-                env,
-                w,
-                alpha,
-                m,
-                samples,
-                paired=paired,
-                test_points=TEST_POINTS,
-            ).z(predicted)
-        )
+        _loss_ztest(partial(excess_risk_mc, paired=paired), seed + k, env, w, alpha, m, predicted, samples)
         for k, paired in enumerate((True, False))
     ]
     return ZTest(max(z), z_threshold(2, FAMILY_ALARM_RATE))
-
-
-def risk_above_task_optima_ztest(
-    seed: int,
-    env: Environment,
-    w: np.ndarray,
-    alpha: float,
-    m: int,
-    formula: Callable,
-    samples: int = LOSS_SAMPLES,
-) -> ZTest:
-    """z-test of F_m(w) - E_i inf F_{m,i} (paired with each task's w_i*) against ``formula``."""
-    mc = risk_above_task_optima_mc(
-        np.random.default_rng(seed), env, w, alpha, m, samples, test_points=TEST_POINTS
-    )
-    return ZTest(abs(mc.z(formula(env, w, alpha, m))), z_threshold(1, FAMILY_ALARM_RATE))
 
 
 # ---------------------------------------------------------------------------
@@ -223,44 +213,40 @@ def q_property(formula: Callable):
     return run
 
 
-def meta_loss_property(formula: Callable):
-    """F_m(w) simulated (task, m samples, SGD step, test points) vs ``formula(env, w, alpha, m)``."""
+def _loss_property(ztest: Callable, formula: Callable, start: Callable[[Environment, int, int], np.ndarray]):
+    """A random mixture, α and m; ``ztest(seed, env, start(env, seed, d), alpha, m, formula)`` must not reject."""
 
     @given(seed=seeds, d=dims, k=family_counts, m=counts, scale=steps)
     def run(seed, d, k, m, scale):
         env = environment(seed, d, k)
         alpha = step_size(env.sigmas, scale)
-        result = meta_loss_ztest(seed + 1, env, point(seed + 2, d), alpha, m, formula)
+        result = ztest(seed + 1, env, start(env, seed, d), alpha, m, formula)
         assert not result.rejects, result
 
     return run
+
+
+def _random_point(env: Environment, seed: int, d: int) -> np.ndarray:
+    return point(seed + 2, d)
+
+
+def meta_loss_property(formula: Callable):
+    """F_m(w) simulated (task, m samples, SGD step, test points) vs ``formula(env, w, alpha, m)``."""
+    return _loss_property(meta_loss_ztest, formula, _random_point)
 
 
 def excess_risk_property(formula: Callable):
     """E_m(w) of eq. (2), paired and unpaired Monte Carlo, vs ``formula(env, w, alpha, m)``."""
-
-    @given(seed=seeds, d=dims, k=family_counts, m=counts, scale=steps)
-    def run(seed, d, k, m, scale):
-        env = environment(seed, d, k)
-        alpha = step_size(env.sigmas, scale)
-        w = population.nal_solution(env) + 0.5 * point(seed + 2, d)
-        result = excess_risk_ztest(seed + 1, env, w, alpha, m, formula)
-        assert not result.rejects, result
-
-    return run
+    return _loss_property(
+        excess_risk_ztest,
+        formula,
+        lambda env, seed, d: population.nal_solution(env) + 0.5 * point(seed + 2, d),
+    )
 
 
 def risk_above_task_optima_property(formula: Callable):
     """F_m(w) − E_i inf F_{m,i} (paired with each task's w_i*) vs ``formula(env, w, alpha, m)``."""
-
-    @given(seed=seeds, d=dims, k=family_counts, m=counts, scale=steps)
-    def run(seed, d, k, m, scale):
-        env = environment(seed, d, k)
-        alpha = step_size(env.sigmas, scale)
-        result = risk_above_task_optima_ztest(seed + 1, env, point(seed + 2, d), alpha, m, formula)
-        assert not result.rejects, result
-
-    return run
+    return _loss_property(risk_above_task_optima_ztest, formula, _random_point)
 
 
 def mixture_property(formula: Callable):
@@ -287,17 +273,7 @@ def mixture_property(formula: Callable):
         predicted = [float(v) for v in formula(rho_h, rho_e, R, r_h, r_e, alpha, m, d)]
         solutions = (population.nal_solution(env), population.maml_solution(env, alpha, m))
         z = [
-            abs(
-                risk_above_task_optima_mc(
-                    np.random.default_rng(seed + k),
-                    env,
-                    w,
-                    alpha,
-                    m,
-                    LOSS_SAMPLES,
-                    test_points=TEST_POINTS,
-                ).z(value)
-            )
+            _loss_ztest(risk_above_task_optima_mc, seed + k, env, w, alpha, m, value, LOSS_SAMPLES)
             for k, (w, value) in enumerate(zip(solutions, predicted))
         ]
         result = ZTest(max(z), z_threshold(2, FAMILY_ALARM_RATE))

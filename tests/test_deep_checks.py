@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from maml_landscape.context import CheckContext
+from maml_landscape.deep.checks import contrasts
 from maml_landscape.deep.checks import tables as checks
 from maml_landscape.deep.intervals import Estimate, combination, t_quantile
 from maml_landscape.deep.results import aggregate, table_path, write_json
@@ -65,7 +66,20 @@ def test_omniglot_verdict_follows_the_measured_orderings(tmp_path, small_hard, e
     store(tmp_path, "omniglot", omniglot_rows(small_hard))
     outcome = checks.omniglot_orderings(CheckContext("quick", 0, tmp_path))
     assert outcome.verdict is expected
-    assert all(d["state"] == "confirmed" for d in outcome.data["printed_decisions"])
+    assert len(outcome.data["printed_decisions"]) == len(outcome.data["decisions"])
+
+
+@pytest.mark.parametrize("small_hard,expected", [(95.0, "confirmed"), (60.0, "contradicted"), (80.2, "undecided")])
+def test_printed_values_are_decided_by_the_same_rule(monkeypatch, small_hard, expected):
+    """decide_printed reads a printed (value, ±95%) table: the ordering of the values decides the state."""
+    def row(hard):
+        return ((70.0, 0.5), (hard, 0.5), (70.0, 0.5), (hard, 0.5))
+
+    printed = {(s, a): row(45.0) for s in ("large", "small") for a in ("nal-1", "nal-10")}
+    printed.update({("large", "maml"): row(80.0), ("small", "maml"): row(small_hard)})
+    monkeypatch.setitem(contrasts.PRINTED, "synthetic", printed)
+    decisions = contrasts.decide_printed(checks.omniglot_contrasts(), "synthetic")
+    assert [d.state for d in decisions] == [expected] * len(decisions)
 
 
 @pytest.mark.parametrize("gain,expected", [(0.4, Verdict.HOLDS), (0.0, Verdict.FAILS)])

@@ -67,6 +67,39 @@ def test_neuron_maml_loss_equals_direct_computation():
     assert episodes[0, 0, 1] == pytest.approx(direct, rel=1e-12)
 
 
+def test_agreement_false_alarm_is_the_binomial_tail():
+    """P(share of covering 95% intervals < 90%): at most 2 of 24 and 1 of 12 may miss."""
+    from maml_landscape.numerics.checks.figures import _agreement_false_alarm
+
+    def tail(points, allowed):
+        return 1 - sum(comb(points, k) * 0.05**k * 0.95 ** (points - k) for k in range(allowed + 1))
+
+    assert _agreement_false_alarm(24) == pytest.approx(tail(24, 2), rel=1e-12)
+    assert _agreement_false_alarm(12) == pytest.approx(tail(12, 1), rel=1e-12)
+    assert _agreement_false_alarm(10) == pytest.approx(tail(10, 1), rel=1e-12)
+
+
+def _fake_landscape(env, w_nal, w_maml, loss_nal, loss_maml):
+    flat = np.zeros((1, 1))
+    return neurons.Landscape(env, 1.0, flat, flat, flat, flat, np.array(w_nal), np.array(w_maml),
+                             loss_nal, loss_maml, 1e-4)
+
+
+def test_neuron_failures_report_each_failed_condition_with_its_value():
+    from maml_landscape.numerics.checks.figures import _neuron_failures
+
+    equal, one_hard = neurons.ENVIRONMENTS[0], neurons.ENVIRONMENTS[1]
+    assert _neuron_failures(0, equal, _fake_landscape(equal, (0, 0), (0.1, 0), 1.0, 1.05), 0.0, 5.0) == []
+    failed = _neuron_failures(0, equal, _fake_landscape(equal, (0, 0), (0.4, 0), 1.0, 1.2), 0.0, 5.0)
+    assert len(failed) == 2 and "0.40" in failed[0] and "20%" in failed[1]
+    hard = one_hard.centroid(True)
+    easy = one_hard.centroid(False)
+    good = _fake_landscape(one_hard, easy, hard, 1.0, 0.5)
+    assert _neuron_failures(1, one_hard, good, 10.0, 5.0) == []
+    reversed_ = _fake_landscape(one_hard, hard, easy, 1.0, 0.95)
+    assert len(_neuron_failures(1, one_hard, reversed_, 1.0, 5.0)) == 4
+
+
 @pytest.fixture
 def ctx(tmp_path):
     return CheckContext("quick", 1, tmp_path)

@@ -11,20 +11,16 @@ from maml_landscape.numerics.population import q_matrix as numeric_q
 from maml_landscape.stats import z_threshold
 from maml_landscape.theory import mixture as mx
 from maml_landscape.theory import population
+from maml_landscape.theory.checks.general_common import DIGITS
 from maml_landscape.theory.checks.mixture import (
     mp_mixture_reference,
     random_mixture_point,
     relative_errors,
 )
+from maml_landscape.theory.checks.two_tasks import _mp
 from maml_landscape.theory.two_tasks import coordinate_gap
 
-DIGITS = 50
 TOLERANCE = mpmath.mpf(10) ** -40
-
-
-def _mp(x) -> mpmath.mpf:
-    x = sp.Rational(x)
-    return mpmath.mpf(x.p) / x.q
 
 
 def _values(p):

@@ -12,18 +12,14 @@ from hypothesis import strategies as st
 from maml_landscape.theory import population
 from maml_landscape.theory import two_tasks as tt
 from maml_landscape.theory.adaptation import q_matrix
+from maml_landscape.theory.checks.general_common import DIGITS
 from maml_landscape.theory.checks.two_tasks import (
+    _mp,
     mp_two_task_reference,
     random_two_task_point,
 )
 
-DIGITS = 50
 TOLERANCE = mpmath.mpf(10) ** -40
-
-
-def _mp(x) -> mpmath.mpf:
-    x = sp.Rational(x)
-    return mpmath.mpf(x.p) / x.q
 
 
 rationals = st.fractions(min_value=-3, max_value=3, max_denominator=20).map(sp.Rational)

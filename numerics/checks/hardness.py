@@ -203,9 +203,10 @@ def effective_dimension(ctx: CheckContext) -> Outcome:
                   caption="smallest spread: the measure that governs m*"),
             Table(("spectrum", "d", "m*", *measures), rows),
             Text(
-                "The variance part of $Q_E$ in a top direction is $(\\alpha^2/m)(\\mathrm{tr}(\\Sigma_E^2)\\rho_E + \\rho_E^3)$, so "
-                "$m^*$ follows $\\mathrm{tr}(\\Sigma^2)/\\|\\Sigma\\|^2$, which is at most Remark 1's $\\mathrm{tr}(\\Sigma)/\\|\\Sigma\\|$: "
-                "with a tail of 1/√d the trace grows like √d while $m^*$ stays flat, so the Remark's measure is sufficient but not sharp."
+                "The variance part of $Q_E$ in a top direction is $(\\alpha^2/m)(\\mathrm{tr}(\\Sigma_E^2)\\rho_E + \\rho_E^3)$, "
+                "which suggests $\\mathrm{tr}(\\Sigma^2)/\\|\\Sigma\\|^2$ (at most Remark 1's $\\mathrm{tr}(\\Sigma)/\\|\\Sigma\\|$). "
+                f"Measured: the best-fitting measure is {best}; with a tail of 1/√d (trace growing like √d) "
+                f"$m^*$ grows as $d^{{{slopes_d['spike, tail 1/√d']:.2f}}}$."
             ),
             Figure(figure, "m* against d per spectrum, and against each effective dimension"),
         ],

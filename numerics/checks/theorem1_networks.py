@@ -153,13 +153,58 @@ def _sweep(profile: str, seed: int) -> tuple[PairRecord, ...]:
     return tuple(records)
 
 
+@dataclass
+class ExactRegion:
+    """The admissible instances of one printed form: where ``r ≤ C`` held, and by how much it failed."""
+
+    instances: list[tuple[float, float, float]] = field(default_factory=list)  # (α·max_i L_i, r − C, α)
+
+    def add(self, scaled_alpha: float, excess: float, alpha: float) -> None:
+        self.instances.append((float(scaled_alpha), float(excess), float(alpha)))
+
+    @property
+    def first_violation(self) -> float | None:
+        """The smallest α·max_i L_i at which ``r - C`` exceeded the tolerance (None: nowhere)."""
+        return min((s for s, e, _ in self.instances if e > VIOLATION_TOLERANCE), default=None)
+
+    @property
+    def largest_tested(self) -> float | None:
+        return max((s for s, _, _ in self.instances), default=None)
+
+    @property
+    def alpha2_constant(self) -> float | None:
+        """The smallest K with ``r - C ≤ K α²`` at every tested instance."""
+        return max((e / a**2 for _, e, a in self.instances), default=None)
+
+    def as_data(self) -> dict[str, float | int | None]:
+        return {"instances": len(self.instances), "first_violation_alpha_max_L": self.first_violation,
+                "largest_tested_alpha_max_L": self.largest_tested, "excess_over_alpha2_max": self.alpha2_constant}
+
+    def text(self, form: str) -> str:
+        """The measured error of the exact form and the α range where it stays within tolerance."""
+        if not self.instances:
+            return f"{form}: no admissible instance"
+        n, start = len(self.instances), self.first_violation
+        head = (f"{form}: over {n} instances with $\\alpha \\max_i L_i \\le$ {self.largest_tested:.3g}, "
+                f"$r - C \\le$ {self.alpha2_constant:.3g}$\\,\\alpha^2$")
+        if start is None:
+            return head + f"; exact ($r \\le C$ + {VIOLATION_TOLERANCE:g}) at all of them"
+        violations = sum(e > VIOLATION_TOLERANCE for _, e, _ in self.instances)
+        below = sum(s < start for s, _, _ in self.instances)
+        return (head + f"; exact ($r \\le C$ + {VIOLATION_TOLERANCE:g}) at {n - violations}/{n}; violated from "
+                f"$\\alpha \\max_i L_i$ = {start:.3g}, "
+                + (f"exact at all {below} instances below it" if below else "the smallest value tested"))
+
+
 def _tally(records, form: str, variant: str, hypotheses: str, families: tuple[str, ...] | None):
     """Tally ``form`` over measurements meeting ``hypotheses`` ("theorem"/"lemma") under ``variant`` bounds.
 
-    Returns ``(tally, others)``: ``others`` counts the instances outside the hypotheses
-    (and, when ``families`` is given, outside those families) with their violations.
+    Returns ``(tally, others, region)``: ``others`` counts the instances outside the hypotheses
+    (and, when ``families`` is given, outside those families) with their violations;
+    ``region`` where the exact form held among the tested instances.
     """
     tally = FormTally(form)
+    region = ExactRegion()
     others = {"instances": 0, "violations": 0}
     for record in records:
         if not record.converged:
@@ -179,6 +224,7 @@ def _tally(records, form: str, variant: str, hypotheses: str, families: tuple[st
             if form == "eq. 29" and c.alpha * max(c.L1, c.L2) >= 1:
                 holds = False
             if in_family and holds:
+                region.add(c.alpha * max(c.L1, c.L2), excess, c.alpha)
                 tally.add_instance(excess, c.alpha, violated,
                                    {"pair": record.label, "alpha": c.alpha, "ratio": c.measured(form),
                                     "printed_constant": c.printed(form), "beta1": c.beta1, "L1": c.L1,
@@ -186,7 +232,7 @@ def _tally(records, form: str, variant: str, hypotheses: str, families: tuple[st
             else:
                 others["instances"] += 1
                 others["violations"] += int(violated)
-    return tally, others
+    return tally, others, region
 
 
 def _interpretation(records) -> dict[str, tuple[int, int]]:
@@ -233,6 +279,12 @@ def _seeds(ctx: CheckContext) -> dict[str, int]:
     return {"task pairs": ctx.seed_for("S4.THM1/network-pairs")}
 
 
+def _outcome(ctx: CheckContext, verdict: Verdict, summary: str, evidence: list, data: dict) -> Outcome:
+    """An outcome of a network check, with the sweep's choices and seeds."""
+    return Outcome(verdict=verdict, summary=summary, evidence=evidence, choices=_choices(ctx), seeds=_seeds(ctx),
+                   data=data)
+
+
 def _records(ctx: CheckContext):
     return _sweep(ctx.profile, ctx.seed_for("S4.THM1/network-pairs"))
 
@@ -251,10 +303,10 @@ def _worst_text(tally: FormTally) -> str:
 def theorem1_networks(ctx: CheckContext) -> Outcome:
     """Eq. (13) at MAML stationary points of network task pairs with Σ_i = I (segment curvature bounds)."""
     records = _records(ctx)
-    tallies, others = {}, {}
+    tallies, others, regions = {}, {}, {}
     for form in ("eq. 13", "eq. 36", "eq. 29"):
-        tallies[form], others[form] = _tally(records, form, "segment", "theorem", THEOREM_FAMILIES)
-    point13, _ = _tally(records, "eq. 13", "point", "theorem", THEOREM_FAMILIES)
+        tallies[form], others[form], regions[form] = _tally(records, form, "segment", "theorem", THEOREM_FAMILIES)
+    point13, _, _ = _tally(records, "eq. 13", "point", "theorem", THEOREM_FAMILIES)
     verdict = tallies["eq. 13"].verdict
     t13 = tallies["eq. 13"]
     interpretation = _interpretation(records)
@@ -264,6 +316,8 @@ def theorem1_networks(ctx: CheckContext) -> Outcome:
                f"{t13.pairs_tested}; worst $(r - C)/\\alpha^2$ = {t13.worst_normalized:.3g}; eq. 36 violations "
                f"{tallies['eq. 36'].exact_violations}/{tallies['eq. 36'].tested}; "
                f"{others['eq. 13']['instances']} instances outside the hypotheses")
+    if verdict is not Verdict.HOLDS:
+        summary += f"; measured error: {regions['eq. 13'].text('eq. 13')}"
     evidence = [
         Text(f"Rule for '+ O(α²)': {RULE}. Hypotheses counted: $0 < \\beta_1 < \\beta_2$, $L_1 < L_2$, "
              "$\\alpha \\le 1/L_2$ with $\\beta_i, L_i$ the extreme Hessian eigenvalues of $f_i$ over $W_{MAML}$ "
@@ -272,6 +326,8 @@ def theorem1_networks(ctx: CheckContext) -> Outcome:
         Table(TALLY_HEADERS, tuple(tallies[f].row() for f in tallies) + (("eq. 13 (bounds at the point only)",)
               + point13.row()[1:],), caption="Network instances satisfying Theorem 1's hypotheses (Σ = I)."),
         Text(_worst_text(t13)),
+        Text("Measured error and region (segment bounds): "
+             + "; ".join(regions[f].text(f) for f in tallies) + "."),
         Table(("family", "instances with hypotheses and β₂ > L₁", "of which ‖∇f₁‖ < ‖∇f₂‖"),
               tuple((f, *counts) for f, counts in interpretation.items()),
               caption="Interpretation: 'the hard task has the smaller gradient norm when β₂ > L₁' "
@@ -284,13 +340,10 @@ def theorem1_networks(ctx: CheckContext) -> Outcome:
              f"first-order coefficient vs Richardson estimate: max difference "
              f"{solver['first_order_formula_vs_richardson']}."),
     ]
-    return Outcome(
-        verdict=verdict,
-        summary=summary,
-        evidence=evidence,
-        choices=_choices(ctx),
-        seeds=_seeds(ctx),
+    return _outcome(
+        ctx, verdict, summary, evidence,
         data={"eq13": t13.as_data(), "eq36": tallies["eq. 36"].as_data(), "eq29": tallies["eq. 29"].as_data(),
+              "exact_region": {f: r.as_data() for f, r in regions.items()},
               "eq13_point_bounds": point13.as_data(), "outside_hypotheses": others,
               "interpretation": {f: {"admissible_with_beta2_gt_L1": n, "hard_task_smaller_gradient": k}
                                  for f, (n, k) in interpretation.items()},
@@ -302,12 +355,13 @@ def theorem1_networks(ctx: CheckContext) -> Outcome:
 def lemma1_networks(ctx: CheckContext) -> Outcome:
     """Eqs. (29) and (36) at MAML stationary points of network pairs, Hessian bounds at the point (eq. 28)."""
     records = _records(ctx)
-    tallies, others = [], []
+    tallies, others, regions = [], [], []
     for form in ("eq. 29", "eq. 36"):
-        tally, other = _tally(records, form, "point", "lemma", None)
+        tally, other, region = _tally(records, form, "point", "lemma", None)
         tallies.append(tally)
         others.append(other)
-    segment36, _ = _tally(records, "eq. 36", "segment", "lemma", None)
+        regions.append(region)
+    segment36, _, _ = _tally(records, "eq. 36", "segment", "lemma", None)
     verdict = combined_verdict(tallies)
     summary = (f"networks (both families, β/L at $W_{{MAML}}$ as in eq. 28): eq. 29 violations "
                f"{tallies[0].exact_violations}/{tallies[0].tested}; eq. 36 violations "
@@ -323,17 +377,16 @@ def lemma1_networks(ctx: CheckContext) -> Outcome:
               caption="Instances satisfying Lemma 1's hypotheses ($0 < \\beta_1 < \\beta_2$, $\\alpha < 1/\\max L_i$)."),
         Text(_worst_text(tallies[0])),
         Text(_worst_text(tallies[1])),
+        Text("Measured error and region (bounds at the point): "
+             + "; ".join(r.text(t.form) for r, t in zip(regions, tallies)) + "."),
         Table(("printed form", "instances outside hypotheses", "violations there"),
               tuple((t.form, o["instances"], o["violations"]) for t, o in zip(tallies, others))),
     ]
-    return Outcome(
-        verdict=verdict,
-        summary=summary,
-        evidence=evidence,
-        choices=_choices(ctx),
-        seeds=_seeds(ctx),
+    return _outcome(
+        ctx, verdict, summary, evidence,
         data={"eq29": tallies[0].as_data(), "eq36": tallies[1].as_data(),
               "eq36_segment_bounds": segment36.as_data(),
+              "exact_region": {f: r.as_data() for f, r in zip(("eq29", "eq36"), regions)},
               "outside_hypotheses": dict(zip(("eq29", "eq36"), others)), "solver": _solver_summary(records)},
     )
 
@@ -350,8 +403,8 @@ def nal_networks(ctx: CheckContext) -> Outcome:
     allowed = [(2 * GRADIENT_TOLERANCE + 1e-13) / max(r.nal_norms) for r in records]
     worst = int(np.argmax(np.array(rel) / np.array(allowed)))
     verdict = Verdict.HOLDS if all(x <= a for x, a in zip(rel, allowed)) else Verdict.FAILS
-    return Outcome(
-        verdict=verdict,
+    return _outcome(
+        ctx, verdict,
         summary=(f"networks: at {len(records)} NAL stationary points ($\\|\\nabla F_{{NAL}}\\| \\le$ "
                  f"{GRADIENT_TOLERANCE:g}) the relative difference of $\\|\\nabla f_1\\|$ and "
                  f"$\\|\\nabla f_2\\|$ is at most {max(rel):.2g}, within the solver bound"
@@ -364,7 +417,5 @@ def nal_networks(ctx: CheckContext) -> Outcome:
                        "forces $\\nabla f_1 = -\\nabla f_2$: this is a consistency check of the solver and the "
                        "gradients (allowed relative difference $2\\,\\mathrm{tol}/\\max_i\\|\\nabla f_i\\|$); "
                        f"closest to the bound: {records[worst].label}.")],
-        choices=_choices(ctx),
-        seeds=_seeds(ctx),
         data={"pairs": len(records), "max_relative_difference": max(rel)},
     )

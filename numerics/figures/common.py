@@ -7,6 +7,7 @@ from functools import lru_cache
 import mpmath
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure as MplFigure
 
 #: Colours used for the two algorithms in every regenerated figure.
 NAL_COLOUR = "tab:blue"
@@ -34,6 +35,17 @@ def mean_and_halfwidth(samples: np.ndarray, axis: int = -1, level: float = 0.95)
     mean = samples.mean(axis=axis)
     stderr = samples.std(axis=axis, ddof=1) / np.sqrt(count)
     return mean, t_quantile(0.5 + level / 2, count - 1) * stderr
+
+
+def finish_figure(fig: MplFigure, axes: np.ndarray | tuple[Axes, ...], xlabel: str, title: str, legend_size: float,
+                  title_size: float) -> MplFigure:
+    """The common end of a regenerated figure: x labels and legends on ``axes``, the title, a tight layout."""
+    for ax in np.ravel(axes):
+        ax.set_xlabel(xlabel)
+        ax.legend(fontsize=legend_size)
+    fig.suptitle(title, fontsize=title_size)
+    fig.tight_layout()
+    return fig
 
 
 def mark_printed_range(ax: Axes, low: float, high: float, axis: str = "y") -> None:

@@ -24,6 +24,7 @@ from maml_landscape.numerics.figures import printed
 from maml_landscape.numerics.figures.common import (
     MAML_COLOUR,
     NAL_COLOUR,
+    finish_figure,
     mark_printed_range,
     mean_and_halfwidth,
 )
@@ -204,16 +205,12 @@ def plot_figure2(large: TheoryCurves, small_caption: TheoryCurves, small_text: T
         ax_e.set_title(f"Excess risk: {title}", fontsize=9)
         ax_w.set_ylabel("coordinate in first dimension")
         ax_e.set_ylabel(r"excess risk $\mathcal{E}_m(w)$")
-        for ax in (ax_w, ax_e):
-            ax.set_xlabel(r"$\rho_H$")
-            ax.legend(fontsize=6)
-    fig.suptitle(
+    return finish_figure(
+        fig, axes, r"$\rho_H$",
         f"Fig. 2 regenerated: d = {printed.FIG2_D}, $\\nu^2$ = {printed.FIG2_NOISE_VAR}, "
         f"$\\rho_E$ = {RHO_E}, $\\alpha$ = {large.alpha} (chosen: $1/\\rho_E$); dotted: printed axis ranges",
-        fontsize=10,
+        legend_size=6, title_size=10,
     )
-    fig.tight_layout()
-    return fig
 
 
 def plot_figure8(theory: list[TheoryCurves], points: tuple[SGDPoints, ...]) -> MplFigure:

@@ -20,6 +20,7 @@ from maml_landscape.numerics.figures import printed
 from maml_landscape.numerics.figures.common import (
     MAML_COLOUR,
     NAL_COLOUR,
+    finish_figure,
     mark_printed_range,
     mean_and_halfwidth,
 )
@@ -116,15 +117,11 @@ def plot(setting: MixtureSetting, R_theory: np.ndarray, sgd: Fig3SGD) -> MplFigu
         ax_risk.set_title(f"Model performance, {label}", fontsize=9)
         ax_ratio.set_title(f"Ratio $\\mathcal{{E}}(w_{{NAL}})/\\mathcal{{E}}(w_{{MAML}})$, {label}", fontsize=9)
         ax_risk.set_ylabel("excess risk")
-        for ax in (ax_risk, ax_ratio):
-            ax.set_xlabel("R")
-            ax.legend(fontsize=7)
     reps = sgd.nal_risk.shape[-1]
-    fig.suptitle(
+    return finish_figure(
+        fig, axes, "R",
         f"Fig. 3 regenerated (chosen: d = {setting.d}, $\\rho_H$ = {setting.rho_h}, $\\rho_E$ = {setting.rho_e}, "
         f"m = {setting.m}, n2 = {setting.n2}, $\\alpha$ = {setting.alpha:.3g}); SGD: {reps} repetitions, "
         "95% t-intervals; dotted: printed axis ranges",
-        fontsize=10,
+        legend_size=7, title_size=10,
     )
-    fig.tight_layout()
-    return fig

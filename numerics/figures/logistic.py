@@ -24,7 +24,12 @@ import numpy as np
 from matplotlib.figure import Figure as MplFigure
 
 from maml_landscape.numerics.figures import printed
-from maml_landscape.numerics.figures.common import MAML_COLOUR, NAL_COLOUR, mean_and_halfwidth
+from maml_landscape.numerics.figures.common import (
+    MAML_COLOUR,
+    NAL_COLOUR,
+    finish_figure,
+    mean_and_halfwidth,
+)
 
 RHO_E = printed.LOGISTIC_EASY_CONVEXITY
 SOLUTIONS = (1.0, -1.0)  # w_1* = 1_d (hard), w_2* = -1_d (easy)
@@ -151,13 +156,9 @@ def plot(points: tuple[LogisticPoint, ...], alpha: float) -> MplFigure:
         ax_e.errorbar(rho, mean, half, fmt="o-", color=colour, capsize=2, label=f"$w^*_{{{name}}}$")
     ax_w.set_ylabel("coordinate in first dimension")
     ax_e.set_ylabel("excess risk")
-    for ax in (ax_w, ax_e):
-        ax.set_xlabel(r"$\rho_H$")
-        ax.legend(fontsize=7)
-    fig.suptitle(
+    return finish_figure(
+        fig, (ax_w, ax_e), r"$\rho_H$",
         f"Fig. 7 regenerated (logistic, d = {printed.LOGISTIC_D}, m = n2 = {printed.LOGISTIC_M}, "
         f"$\\rho_E$ = 1, $\\alpha$ = {alpha}; chosen data model: x ~ N(0, ρI), y ~ Bernoulli(σ(<w*, x>)))",
-        fontsize=9,
+        legend_size=7, title_size=9,
     )
-    fig.tight_layout()
-    return fig

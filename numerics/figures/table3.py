@@ -83,6 +83,11 @@ def population_columns(alpha: float, reading: str) -> tuple[Column, ...]:
     return tuple(columns)
 
 
+def maml_population_coordinate(alpha: float, reading: str) -> float:
+    """Average coordinate of w_MAML* (eq. (5)) for Table 3's environment with the reading's n2."""
+    return float(maml_solution(table3_environment(), alpha, READINGS[reading][0]).mean())
+
+
 @lru_cache(maxsize=8)
 def sgd_columns(
     alphas: tuple[float, ...], readings: tuple[str, ...], trials: int, iterations: int, seed: int

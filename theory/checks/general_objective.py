@@ -319,9 +319,13 @@ def sec3_inner_loss(ctx: CheckContext) -> Outcome:
     elif single.holds:
         verdict = Verdict.HOLDS_AFTER_CORRECTION
         summary = (
-            "with Sec. 3's printed $\\hat f_i = \\frac12\\|X_i w - y_i\\|^2$ (no $1/n$) the step is $m$ times larger: "
-            "$F_m$ becomes the averaged-loss $F_m$ with $\\alpha \\to m\\alpha$ and no longer matches $P_i$, $Q_i^{(m)}$ of "
-            "the paper; its results need the averaged loss of Sec. 2"
+            "with Sec. 3's printed $\\hat f_i = \\frac12\\|X_i w - y_i\\|^2$ (no $1/n$) $F_m$ no longer matches "
+            "$P_i$, $Q_i^{(m)}$ of the paper (the averaged loss of Sec. 2 does); "
+            + (
+                "the step is $m$ times larger: it is the averaged-loss $F_m$ with $\\alpha \\to m\\alpha$"
+                if rescaled.holds and gradient_ok
+                else "it is not the averaged-loss $F_m$ with $\\alpha \\to m\\alpha$ either"
+            )
         )
         correction = "\\hat f_i(w; X_i, y_i) = \\frac{1}{2n}\\|X_i w - y_i\\|_2^2"
     else:
@@ -429,7 +433,8 @@ def _place_table(ctx: CheckContext) -> tuple[Table, dict]:
             f"weights {weights})."
         ),
     )
-    return table, {"eq2_maml": str(rows[0][2]), "prop1_maml": str(rows[4][2])}
+    differs = any(sympy.simplify(a - b) != 0 for a, b in zip(rows[0][1:], rows[4][1:]))
+    return table, {"eq2_maml": str(rows[0][2]), "prop1_maml": str(rows[4][2]), "eq2_differs_from_prop1": differs}
 
 
 @check("S2.E")
@@ -464,7 +469,12 @@ def excess_risk_definition(ctx: CheckContext) -> Outcome:
         verdict = Verdict.HOLDS
         summary = (
             "eq. (2) is well posed: $\\mathcal E_m(w) = \\frac12\\|w - w_m\\|^2_{E_i Q_i^{(m)}} \\ge 0$ with $\\inf F_m$ attained at "
-            "$w_m = w^*_{MAML}(n_2 = m)$; but Sec. 3 and A.1 call a different quantity the excess risk (see table)"
+            "$w_m = w^*_{MAML}(n_2 = m)$; "
+            + (
+                "but Sec. 3 and A.1 call a different quantity the excess risk (see table)"
+                if place_data["eq2_differs_from_prop1"]
+                else "Proposition 1's value equals eq. (2)'s at the table's environment"
+            )
         )
     else:
         verdict, summary = (
@@ -615,9 +625,16 @@ def infimum_and_chain(ctx: CheckContext) -> Outcome:
     else:
         verdict, correction = Verdict.FAILS, None
         summary = (
-            f"eq. (16) is {ratio_one} times the infimum for one task (missing ½) and, with ½ and $E_i$ added, still misses the "
-            "dispersion term $\\frac12(E_i[w_i^{*\\top}Q_iw_i^*] - \\bar b^\\top\\bar Q^{-1}\\bar b)$ when tasks' solutions differ; "
-            f"the chain (17)-(20) also drops ½ (printed/derived = {chain_ratio})"
+            f"eq. (16) is {ratio_one} times the infimum for one task"
+            + (" (missing ½)" if ratio_one == 2 else "")
+            + " and, with ½ and $E_i$ added, still differs from the derived infimum when tasks' solutions differ"
+            + (
+                " (it misses the dispersion term $\\frac12(E_i[w_i^{*\\top}Q_iw_i^*] - \\bar b^\\top\\bar Q^{-1}\\bar b)$)"
+                if correction_ok.holds and correction_gauss.holds
+                else ""
+            )
+            + f"; chain (17)-(20): printed/derived = {chain_ratio}"
+            + (" (drops ½)" if chain_ratio == 2 else "")
         )
     evidence = [
         Formula(

@@ -245,11 +245,13 @@ def appendix_a2(ctx: CheckContext) -> Outcome:
         " + a_E\\rho_H^2(r_E+R^2) + a_E\\rho_E^2 r_E + 2a_E\\rho_H\\rho_E\\,r_E}{4(\\rho_E+\\rho_H)^2}"
     )
     if corollary_ok:
+        maml_ok = not any(m.startswith("MAML") for m in mismatches)
         return Outcome(
             Verdict.HOLDS_AFTER_CORRECTION,
-            f"{len(mismatches)} printed item(s) of App. A.2's NAL final line differ from the derivation ("
+            f"{len(mismatches)} printed item(s) of App. A.2 differ from the derivation ("
             + "; ".join(m.split(": derived")[0] for m in mismatches)
-            + "); eq. (23) (MAML) is right and the corrected NAL line gives eq. (10)",
+            + f"); eq. (23) (MAML) equals the derivation term by term: {maml_ok}; "
+            "the derived lines give eqs. (10)-(11)",
             evidence=evidence + [Text("Mismatches: " + "; ".join(mismatches))],
             correction=correction_nal, data=data,
         )

@@ -50,6 +50,9 @@ def theorem1_printed_hypotheses(ctx: CheckContext) -> Outcome:
                    "so $L_1 = L_2 = c_3M$ and the hypothesis $L_1 < L_2$ never holds"
                    + ("; for M = 1 also $\\beta_1 = \\beta_2 = c_2$" if beta_gap_single == 0 else "")
                    + "; read $\\beta_i, L_i$ as Hessian bounds on $\\mathcal S_i$")
+    elif beta_gap_single == 0:
+        summary = ("printed definitions allow $L_1 < L_2$ for every activation, but for M = 1 they force "
+                   "$\\beta_1 = \\beta_2 = c_2$; read $\\beta_i, L_i$ as Hessian bounds on $\\mathcal S_i$")
     else:
         summary = "printed definitions allow $\\beta_1 < \\beta_2$ and $L_1 < L_2$ for every activation"
     return Outcome(

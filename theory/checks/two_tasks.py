@@ -467,9 +467,9 @@ def two_task_excess_risks(ctx: CheckContext) -> Outcome:
         )
         return Outcome(
             Verdict.HOLDS_AFTER_CORRECTION,
-            "both risks of eq. (9) miss the factor $\\|w_1^*-w_2^*\\|^2/4$ (½ of Prop. 1 × task weight ½ × "
-            "squared distance); exact only when $\\|w_1^*-w_2^*\\| = 2$; with Fig. 2's $\\pm 1_d$ they are "
-            "$d$ times eq. (9)",
+            f"both risks of eq. (9) miss the same parameter-free factor ${sp.latex(factors['NAL'])}$ per coordinate "
+            f"(derived/printed); with Fig. 2's $\\pm 1_d$, summed over coordinates, they are ${sp.latex(fig2_factor)}$ "
+            "times eq. (9)",
             evidence=evidence, correction=correction, seeds=_seeds(ctx, "S31.RISK"), data=data,
         )
     return Outcome(Verdict.FAILS, "eq. (9) differs from the derivation by a factor depending on the parameters: "
@@ -567,7 +567,7 @@ def large_m_limits(ctx: CheckContext) -> Outcome:
                        seeds={"S31.LARGE_M/points": ctx.seed_for("S31.LARGE_M/points")}, data=data)
     return Outcome(
         Verdict.HOLDS,
-        "at α = 1/ρ_E: a_E → 0, MAML's risk ~ (d+1)ρ_E/m → 0, NAL's → ρ_E²a_H/(ρ_E+ρ_H)² (per unit "
+        f"at α = 1/ρ_E: a_E → 0, MAML's risk ~ ({sp.sstr(maml_rate)})/m → 0, NAL's → ρ_E²a_H/(ρ_E+ρ_H)² (per unit "
         "‖w₁*−w₂*‖²/4); gain G = (1+K)(1+t²/K)/(1+t)², K = a_H/a_E, so G ≫ 1 ⟺ t(1−t)² ≫ (d+1)/m up to a factor ≤ 4",
         evidence=evidence, seeds={"S31.LARGE_M/points": ctx.seed_for("S31.LARGE_M/points")}, data=data,
     )
@@ -623,9 +623,11 @@ def vanishing_hardness(ctx: CheckContext) -> Outcome:
     if not mp_ok:
         return _not_checked("S31.ZERO", "mpmath at rho_H = 1e-30", evidence)
     if limits["NAL"] == 0 and limits["MAML"] == 0:
+        linear = all(v != 0 and not v.has(sp.oo, sp.zoo, sp.nan) for v in slopes.values())
         return Outcome(
             Verdict.HOLDS,
-            f"both risks → 0 linearly in ρ_H (any α, m, d, w*), and NAL/MAML → {gain_limit}: no gain at ρ_H → 0",
+            f"both risks → 0{' linearly in ρ_H' if linear else ''} (any α, m, d, w*), and NAL/MAML → {gain_limit}"
+            + (": no gain at ρ_H → 0" if gain_limit == 1 else ""),
             evidence=evidence, seeds=seeds, data=data,
         )
     return Outcome(Verdict.FAILS, f"derived limits as ρ_H → 0 are {limits['NAL']} (NAL), {limits['MAML']} (MAML)",
