@@ -91,7 +91,7 @@ def test_neuron_failures_report_each_failed_condition_with_its_value():
     equal, one_hard = neurons.ENVIRONMENTS[0], neurons.ENVIRONMENTS[1]
     assert _neuron_failures(0, equal, _fake_landscape(equal, (0, 0), (0.1, 0), 1.0, 1.05), 0.0, 5.0) == []
     failed = _neuron_failures(0, equal, _fake_landscape(equal, (0, 0), (0.4, 0), 1.0, 1.2), 0.0, 5.0)
-    assert len(failed) == 2 and "0.40" in failed[0] and "20%" in failed[1]
+    assert len(failed) == 2 and "0.40" in failed[0] and "20.0%" in failed[1]
     hard = one_hard.centroid(True)
     easy = one_hard.centroid(False)
     good = _fake_landscape(one_hard, easy, hard, 1.0, 0.5)

@@ -631,7 +631,7 @@ def _neuron_failures(index: int, env: neurons.NeuronEnvironment, ls: neurons.Lan
         if not gap <= NEURON_CLOSE:
             failures.append(f"‖w_NAL − w_MAML‖ = {gap:.2f} > {NEURON_CLOSE}")
         if not abs(nal - maml) <= NEURON_SIMILAR * nal:
-            failures.append(f"losses differ by {100 * abs(nal - maml) / nal:.0f}% > {100 * NEURON_SIMILAR:.0f}%")
+            failures.append(f"losses differ by {100 * abs(nal - maml) / nal:.1f}% > {100 * NEURON_SIMILAR:.0f}%")
         return failures
     nal_hard, maml_hard = ls.distance_to(env.centroid(True))
     nal_easy, maml_easy = ls.distance_to(env.centroid(False))
