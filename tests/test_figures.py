@@ -68,11 +68,13 @@ def test_neuron_maml_loss_equals_direct_computation():
 
 
 def test_agreement_false_alarm_is_the_binomial_tail():
-    """P(share of covering 95% intervals < 90%): at most 2 of 24 and 1 of 12 may miss."""
-    from maml_landscape.numerics.checks.figures import _agreement_false_alarm
+    """P(share of covering intervals < 90%): at most 2 of 24 and 1 of 12 may miss."""
+    from maml_landscape.numerics.checks.figures import AGREEMENT_LEVEL, _agreement_false_alarm
+
+    miss = 1 - AGREEMENT_LEVEL
 
     def tail(points, allowed):
-        return 1 - sum(comb(points, k) * 0.05**k * 0.95 ** (points - k) for k in range(allowed + 1))
+        return 1 - sum(comb(points, k) * miss**k * (1 - miss) ** (points - k) for k in range(allowed + 1))
 
     assert _agreement_false_alarm(24) == pytest.approx(tail(24, 2), rel=1e-12)
     assert _agreement_false_alarm(12) == pytest.approx(tail(12, 1), rel=1e-12)
