@@ -19,7 +19,10 @@ def save_figure(fig: MplFigure, ctx: CheckContext, name: str) -> str:
     """
     for suffix in (".png", ".pdf"):
         target = ctx.figures_dir / f"{name}{suffix}"
-        write_atomically(target, lambda tmp, s=suffix: fig.savefig(tmp, format=s[1:], dpi=150, bbox_inches="tight"))
+        # No creation date in the PDF: regenerated reports differ only where the content does.
+        metadata = {"CreationDate": None} if suffix == ".pdf" else {}
+        write_atomically(target, lambda tmp, s=suffix, m=metadata: fig.savefig(
+            tmp, format=s[1:], dpi=150, bbox_inches="tight", metadata=m))
     import matplotlib.pyplot as plt
 
     plt.close(fig)
