@@ -328,3 +328,27 @@ def test_theorem1_checks_run_and_report(tmp_path: Path):
         outcome = check(ctx)
         assert outcome.verdict is not Verdict.NOT_CHECKED, check.__name__
         assert outcome.summary and outcome.evidence
+
+
+def test_form_tally_tracks_the_largest_normalized_excess_on_its_own():
+    tally = FormTally("eq. 13")
+    tally.add_instance(excess=-0.01, alpha=1.0, violated=False, instance={"i": 1})
+    tally.add_instance(excess=-0.02, alpha=0.1, violated=False, instance={"i": 2})
+    assert tally.worst_excess == -0.01 and tally.worst_instance == {"i": 1}
+    assert tally.worst_normalized == -0.01  # max(-0.01/1, -0.02/0.01 = -2)
+    tally.add_instance(excess=0.001, alpha=0.01, violated=True, instance={"i": 3})
+    assert tally.worst_normalized == pytest.approx(10.0) and tally.exact_violations == 1
+
+
+def test_exact_region_reports_constant_and_first_violation():
+    from maml_landscape.numerics.checks.theorem1_networks import VIOLATION_TOLERANCE, ExactRegion
+
+    region = ExactRegion()
+    assert region.first_violation is None and "no admissible instance" in region.text("eq. 13")
+    region.add(0.2, -0.5, 0.1)
+    region.add(0.6, 10 * VIOLATION_TOLERANCE, 0.3)
+    region.add(0.9, 0.09, 0.45)
+    assert region.first_violation == 0.6 and region.largest_tested == 0.9
+    assert region.alpha2_constant == pytest.approx(0.09 / 0.45**2)
+    text = region.text("eq. 13")
+    assert "exact" in text and "at 1/3" in text and "exact at all 1 instances below it" in text

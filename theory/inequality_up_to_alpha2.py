@@ -52,9 +52,11 @@ class FormTally:
             raise ValueError(f"alpha must be positive, got {alpha}")
         self.tested += 1
         self.exact_violations += int(violated)
+        # The largest r - C and the largest (r - C)/α² may come from different instances;
+        # each is tracked on its own (the instance reported is the one with the largest r - C).
+        self.worst_normalized = max(self.worst_normalized, float(excess / alpha**2))
         if excess > self.worst_excess:
             self.worst_excess = float(excess)
-            self.worst_normalized = float(excess / alpha**2)
             self.worst_instance = dict(instance)
 
     def add_first_order(self, gap: float, violated: bool) -> None:
