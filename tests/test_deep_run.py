@@ -101,27 +101,15 @@ def test_cli_missing_data_is_one_line_and_exit_2(tmp_path, capsys):
     assert cli("deep", "run", "omniglot", "--data-dir", str(tmp_path / "none")) == 2
 
 
+def _smoke_arguments(omniglot_dir, tmp_path):
+    """The arguments every smoke-profile CLI test shares: tiny data, one seed, one iteration."""
+    return ("--profile", "smoke", "--data-dir", str(omniglot_dir), "--cache-dir", str(tmp_path / "cache"),
+            "--out-dir", str(tmp_path / "out"), "--seeds", "0", "--iterations", "1")
+
+
 def test_cli_run_status_and_table(omniglot_dir, tmp_path, capsys):
-    common = (
-        "--profile",
-        "smoke",
-        "--data-dir",
-        str(omniglot_dir),
-        "--cache-dir",
-        str(tmp_path / "cache"),
-        "--out-dir",
-        str(tmp_path / "out"),
-        "--seeds",
-        "0",
-        "--iterations",
-        "1",
-        "--eval-tasks",
-        "2",
-        "--settings",
-        "small",
-        "--algorithms",
-        "maml",
-    )
+    common = (*_smoke_arguments(omniglot_dir, tmp_path), "--eval-tasks", "2", "--settings", "small",
+              "--algorithms", "maml")
     assert cli("deep", "run", "omniglot", *common, "--quiet") == 0
     assert "small    maml" in capsys.readouterr().out
     assert cli("deep", "status", "omniglot", *common) == 0
@@ -131,21 +119,7 @@ def test_cli_run_status_and_table(omniglot_dir, tmp_path, capsys):
 
 
 def test_select_hard_ranks_every_alphabet(omniglot_dir, tmp_path, capsys):
-    common = (
-        "--profile",
-        "smoke",
-        "--data-dir",
-        str(omniglot_dir),
-        "--cache-dir",
-        str(tmp_path / "cache"),
-        "--out-dir",
-        str(tmp_path / "out"),
-        "--seeds",
-        "0",
-        "--iterations",
-        "1",
-        "--quiet",
-    )
+    common = (*_smoke_arguments(omniglot_dir, tmp_path), "--quiet")
     assert cli("deep", "select-hard", *common, "--tasks-per-alphabet", "1") == 0
     outcome = json.loads((tmp_path / "out" / "deep" / "hard-alphabets-smoke.json").read_text())
     assert len(outcome["hard_alphabets"]) == 10
