@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from maml_landscape.deep.errors import DatasetError
 from maml_landscape.deep.hard_alphabets import DEFAULT_HARD_SOURCE, parse_hard_alphabets
 from maml_landscape.deep.plans import PlanOptions
 from maml_landscape.deep.results import load_tables, render, write_json
+from maml_landscape.deep.tuning import PAPER_GRID
 
 DEFAULT_OUT = Path("reports")
 
@@ -36,6 +38,27 @@ def _seeds(text: str) -> tuple[int, ...]:
             f"seeds must be integers like 0,1,2, got {text!r}"
         ) from None
     return seeds
+
+
+def _positive(text: str) -> float:
+    try:
+        rate = float(text)
+    except ValueError:
+        rate = math.nan
+    if not (rate > 0 and math.isfinite(rate)):
+        raise argparse.ArgumentTypeError(f"a learning rate must be a positive number, got {text!r}")
+    return rate
+
+
+def _rate(text: str) -> float | str:
+    return text if text == "tuned" else _positive(text)
+
+
+def _rates(text: str) -> tuple[float, ...]:
+    rates = tuple(_positive(t) for t in _names(text))
+    if not rates:
+        raise argparse.ArgumentTypeError(f"give learning rates like 1e-2,1e-3, got {text!r}")
+    return rates
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -83,9 +106,10 @@ def _common(parser: argparse.ArgumentParser, experiment: bool = True) -> None:
     parser.add_argument("--checkpoint-every", type=int, help="iterations between checkpoints")
     parser.add_argument(
         "--nal-lr",
-        type=float,
+        type=_rate,
         default=1e-6,
-        help="NAL's outer learning rate: the paper's 1e-6 (default) or a tuned one",
+        help="NAL's outer learning rate: the paper's 1e-6 (default), a number, or 'tuned' "
+        "(the rate 'deep tune-nal' selected, read from OUT/deep)",
     )
     parser.add_argument("--maml-lr", type=float, default=1e-3, help="MAML's outer learning rate")
     parser.add_argument("--inner-lr", type=float, default=0.1, help="adaptation learning rate")
@@ -122,13 +146,21 @@ def _common(parser: argparse.ArgumentParser, experiment: bool = True) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
+def _nal_rate(args: argparse.Namespace) -> float:
+    if args.nal_lr != "tuned":
+        return args.nal_lr
+    from maml_landscape.deep.tuning import tuned_rate
+
+    return tuned_rate(_paths(args).results_dir, args.experiment, args.profile)
+
+
 def _options(args: argparse.Namespace) -> PlanOptions:
     kwargs = {}
     if args.hard_alphabets:
         kwargs["hard_alphabets"] = parse_hard_alphabets(args.hard_alphabets)
     return PlanOptions(
         maml_lr=args.maml_lr,
-        nal_lr=args.nal_lr,
+        nal_lr=_nal_rate(args),
         inner_lr=args.inner_lr,
         first_order=args.first_order,
         cifar_nk=args.cifar_nk,
@@ -270,6 +302,41 @@ def select_hard_command(args: argparse.Namespace) -> int:
 
 
 @_guarded
+def tune_nal_command(args: argparse.Namespace) -> int:
+    """Retrain NAL at each outer learning rate of a grid, pick the best on training classes."""
+    _prepare_torch(args)
+    from maml_landscape.deep.tuning import tune_nal, tuning_path
+
+    profile = _profile(args)
+    paths = _paths(args)
+    outcome = tune_nal(
+        args.experiment,
+        profile,
+        _options(args),
+        args.data_dir,
+        args.cache_dir,
+        paths.checkpoint_dir,
+        grid=args.grid,
+        validation_tasks=args.validation_tasks,
+        show_progress=not args.quiet,
+        verify_checksum=not args.no_verify_checksum,
+    )
+    target = tuning_path(paths.results_dir, args.experiment, profile.name)
+    write_json(target, outcome)
+    for candidate in outcome["candidates"]:
+        print(
+            f"lr {candidate['lr']:<8g} validation accuracy {candidate['validation_accuracy']:5.1f}"
+            f" ± {1.96 * candidate['standard_error']:.1f} %"
+        )
+    print(
+        f"selected {outcome['selected_lr']:g} (paper: {outcome['paper_lr']:g}); written to "
+        f"{target}\nrerun NAL with it: maml-landscape deep run {args.experiment} "
+        f"--profile {profile.name} --nal-lr tuned --data-dir {args.data_dir} --out-dir {args.out_dir}"
+    )
+    return 0
+
+
+@_guarded
 def fetch_cifar_command(args: argparse.Namespace) -> int:
     """Download cifar-100-python.tar.gz (needs internet) and check its size and MD5."""
     from maml_landscape.deep.cifar import download_cifar100
@@ -323,6 +390,29 @@ def add_subcommands(subparsers: argparse._SubParsersAction) -> None:
         help="5-way 1-shot tasks per alphabet in the ranking (default 50)",
     )
     select.set_defaults(handler=select_hard_command)
+    tune = commands.add_parser(
+        "tune-nal",
+        help="select NAL's outer learning rate on training classes",
+        description=tune_nal_command.__doc__
+        + " The paper's 1e-6 barely moves NAL's weights; this checks whether a tuned NAL "
+        "changes Table 1/2's conclusions. Tunes the plan's first NAL run (Omniglot: large, "
+        "nal-1, the profile's first seed; narrow with --settings/--algorithms/--seeds). "
+        "Test classes are never used.",
+    )
+    _common(tune)
+    tune.add_argument(
+        "--grid",
+        type=_rates,
+        default=PAPER_GRID,
+        help="outer learning rates to try (default: the paper's 1e-2,1e-3,1e-4,1e-5,1e-6)",
+    )
+    tune.add_argument(
+        "--validation-tasks",
+        type=int,
+        default=200,
+        help="training-class tasks that score each rate (default 200)",
+    )
+    tune.set_defaults(handler=tune_nal_command)
     fetch = commands.add_parser(
         "fetch-cifar",
         help="download CIFAR-100 (needs internet)",

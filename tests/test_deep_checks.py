@@ -9,10 +9,11 @@ import numpy as np
 import pytest
 
 from maml_landscape.context import CheckContext
-from maml_landscape.deep.checks import contrasts
+from maml_landscape.deep.checks import contrasts, tuned_nal
 from maml_landscape.deep.checks import tables as checks
 from maml_landscape.deep.intervals import Estimate, combination, t_quantile
 from maml_landscape.deep.results import aggregate, table_path, write_json
+from maml_landscape.deep.tuning import TUNING_KIND, tuning_path
 from maml_landscape.verdicts import Verdict
 
 pytestmark = pytest.mark.deep
@@ -32,14 +33,29 @@ def fake_run(experiment, setting, algorithm, seed, accuracy, rng, tasks=200):
     return {"config": config, "config_hash": f"{setting}{algorithm}{seed}", "per_task": per_task}
 
 
-def store(out, experiment, rows, seeds=(0, 1, 2), profile="cpu"):
+def store(out, experiment, rows, seeds=(0, 1, 2), profile="cpu", nal_lr=1e-6):
     rng = np.random.default_rng(0)
     runs = [
         fake_run(experiment, s, a, seed, acc, rng) for seed in seeds for (s, a), acc in rows.items()
     ]
     table = aggregate(experiment, profile, runs, len(runs), ["synthetic"])
-    table["options"] = {"nal_lr": 1e-6}
-    write_json(table_path(out / "deep", experiment, profile), table)
+    table["options"] = {"nal_lr": nal_lr}
+    tag = "" if nal_lr == 1e-6 else f"nal_lr={nal_lr:g}"
+    write_json(table_path(out / "deep", experiment, profile, tag), table)
+
+
+def store_tuning(out, experiment, selected, profile="cpu"):
+    candidates = [
+        {"lr": lr, "validation_accuracy": 90.0 if lr == selected else 50.0,
+         "standard_error": 1.0, "final_loss": 0.5}
+        for lr in (1e-3, 1e-6)
+    ]
+    write_json(tuning_path(out / "deep", experiment, profile), {
+        "kind": TUNING_KIND, "experiment": experiment, "profile": profile, "setting": "large",
+        "algorithm": "nal-1", "seed": 0, "iterations": 600, "validation_tasks": 200,
+        "validation": "synthetic", "candidates": candidates, "selected_lr": selected,
+        "paper_lr": 1e-6,
+    })
 
 
 def cells(easy, hard):
@@ -111,6 +127,40 @@ def test_one_seed_undecided_contrast_is_inconclusive(tmp_path):
     assert outcome.verdict is Verdict.NOT_CHECKED and "inconclusive" in outcome.summary
 
 
+def test_tuned_nal_check_says_what_to_run_until_both_tables_exist(tmp_path):
+    ctx = CheckContext("quick", 0, tmp_path)
+    store(tmp_path, "omniglot", omniglot_rows(0.95))
+    outcome = tuned_nal.omniglot_with_tuned_nal(ctx)
+    assert outcome.verdict is Verdict.NOT_CHECKED and "deep tune-nal omniglot" in outcome.summary
+    store_tuning(tmp_path, "omniglot", 1e-3)
+    outcome = tuned_nal.omniglot_with_tuned_nal(ctx)
+    assert outcome.verdict is Verdict.NOT_CHECKED and "--nal-lr tuned" in outcome.summary
+
+
+def test_tuning_that_keeps_the_paper_rate_changes_no_conclusion(tmp_path):
+    ctx = CheckContext("quick", 0, tmp_path)
+    store(tmp_path, "omniglot", omniglot_rows(0.95))
+    store_tuning(tmp_path, "omniglot", 1e-6)
+    outcome = tuned_nal.omniglot_with_tuned_nal(ctx)
+    assert outcome.verdict is Verdict.HOLDS and "conclusions unchanged" in outcome.summary
+
+
+@pytest.mark.parametrize("nal_small_hard,expected", [(0.45, Verdict.HOLDS), (0.75, Verdict.FAILS)])
+def test_tuned_nal_decides_the_same_contrasts_and_names_changes(tmp_path, nal_small_hard, expected):
+    """A tuned NAL that gains as much as MAML from Small r_H overturns the conclusion."""
+    ctx = CheckContext("quick", 0, tmp_path)
+    store(tmp_path, "omniglot", omniglot_rows(0.95))
+    tuned = omniglot_rows(0.95)
+    for nal in ("nal-1", "nal-10"):
+        tuned[("small", nal)] = cells(0.7, nal_small_hard)
+    store(tmp_path, "omniglot", tuned, nal_lr=1e-3)
+    store_tuning(tmp_path, "omniglot", 1e-3)
+    outcome = tuned_nal.omniglot_with_tuned_nal(ctx)
+    assert outcome.verdict is expected
+    assert ("conclusions change" in outcome.summary) is (expected is Verdict.FAILS)
+    assert outcome.data["tuning"]["selected_lr"] == 1e-3
+
+
 def test_intervals():
     assert t_quantile(0.975, 1) == pytest.approx(12.7062047, rel=1e-7)
     assert t_quantile(0.975, 10) == pytest.approx(2.2281389, rel=1e-7)
@@ -122,7 +172,8 @@ def test_intervals():
 
 def test_check_module_does_not_import_torch():
     code = (
-        "import sys, maml_landscape.deep.checks.tables, maml_landscape.deep.cli;"
+        "import sys, maml_landscape.deep.checks.tables, maml_landscape.deep.checks.tuned_nal,"
+        " maml_landscape.deep.cli;"
         "sys.exit('torch' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

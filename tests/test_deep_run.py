@@ -128,3 +128,23 @@ def test_select_hard_ranks_every_alphabet(omniglot_dir, tmp_path, capsys):
     assert list(accuracies)[:10] == outcome["hard_alphabets"]
     listed = str(tmp_path / "out" / "deep" / "hard-alphabets-smoke.json")
     assert cli("deep", "status", "omniglot", *common[:-1], "--hard-alphabets", listed) == 0
+
+
+def test_tune_nal_selects_a_rate_that_run_reads(omniglot_dir, tmp_path, capsys):
+    common = (*_smoke_arguments(omniglot_dir, tmp_path), "--eval-tasks", "2", "--quiet")
+    narrow = ("--settings", "large", "--algorithms", "maml,nal-1")
+    assert cli("deep", "run", "omniglot", *common, *narrow, "--nal-lr", "tuned") == 2
+    assert "deep tune-nal omniglot" in capsys.readouterr().err
+    grid = ("--grid", "1e-2,1e-6", "--validation-tasks", "3")
+    assert cli("deep", "tune-nal", "omniglot", *common, *grid) == 0
+    outcome = json.loads((tmp_path / "out" / "deep" / "nal-lr-tuning-omniglot-smoke.json").read_text())
+    assert (outcome["setting"], outcome["algorithm"], outcome["seed"]) == ("large", "nal-1", 0)
+    scores = {c["lr"]: c["validation_accuracy"] for c in outcome["candidates"]}
+    assert set(scores) == {1e-2, 1e-6} and outcome["selected_lr"] == max(scores, key=scores.get)
+    assert cli("deep", "run", "omniglot", *common, *narrow, "--nal-lr", "tuned") == 0
+    tag = "" if outcome["selected_lr"] == 1e-6 else f"-nal_lr={outcome['selected_lr']:g}"
+    table = json.loads((tmp_path / "out" / "deep" / f"omniglot-smoke{tag}.json").read_text())
+    assert table["options"]["nal_lr"] == outcome["selected_lr"] and table["complete"]
+    with pytest.raises(SystemExit):
+        cli("deep", "tune-nal", "omniglot", *common, "--grid", "fast")
+    assert "positive number, got 'fast'" in capsys.readouterr().err
