@@ -11,7 +11,6 @@ hard (:func:`hard_alphabets.hardest`).
 from __future__ import annotations
 
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,6 +20,7 @@ from maml_landscape.deep.data import Pools, Samplers, load_pools
 from maml_landscape.deep.hard_alphabets import hardest, ranking
 from maml_landscape.deep.plans import OMNIGLOT_NK, QUERY, PlanOptions
 from maml_landscape.deep.results import provenance
+from maml_landscape.deep.runner import Paths
 from maml_landscape.deep.tasks import omniglot_sampler
 from maml_landscape.progress import Progress
 
@@ -61,9 +61,7 @@ def selection_config(
 def select_hard(
     profile: Profile,
     options: PlanOptions,
-    data_dir: Path,
-    cache_dir: Path | None,
-    checkpoint_dir: Path,
+    paths: Paths,
     tasks_per_alphabet: int,
     seed: int = 0,
     show_progress: bool = True,
@@ -72,14 +70,14 @@ def select_hard(
     from maml_landscape.deep.meta import adapted_accuracy
     from maml_landscape.deep.train import task_tensors, train
 
-    pools: Pools = load_pools("omniglot", data_dir, cache_dir)
+    pools: Pools = load_pools("omniglot", paths.data_dir, paths.cache_dir)
     pool = pools.train
     alphabets = pool.group_names
     config = selection_config(profile, options, alphabets, seed)
     sampler = omniglot_sampler(pool, alphabets, alphabets, OMNIGLOT_NK[1], QUERY, OMNIGLOT_NK[0])
     run_samplers = Samplers(sampler, sampler, sampler)
     progress = Progress(f"select-hard seed{seed}", config.iterations, enabled=show_progress)
-    model, params, losses, seconds = train(config, run_samplers, checkpoint_dir, progress)
+    model, params, losses, seconds = train(config, run_samplers, paths.checkpoint_dir, progress)
     import torch
 
     rng = np.random.default_rng([seed, 3])

@@ -28,6 +28,7 @@ from maml_landscape.deep.config import PAPER_NAL_LR, Profile, with_overrides
 from maml_landscape.deep.data import load_pools, samplers
 from maml_landscape.deep.plans import PlanOptions, plan_runs
 from maml_landscape.deep.results import provenance
+from maml_landscape.deep.runner import Paths
 from maml_landscape.progress import Progress
 
 #: The paper's grid of outer learning rates (App. C.4).
@@ -65,9 +66,7 @@ def tune_nal(
     experiment: str,
     profile: Profile,
     options: PlanOptions,
-    data_dir: Path,
-    cache_dir: Path | None,
-    checkpoint_dir: Path,
+    paths: Paths,
     grid: tuple[float, ...] = PAPER_GRID,
     validation_tasks: int = 200,
     show_progress: bool = True,
@@ -85,7 +84,9 @@ def tune_nal(
         raise ValueError(f"the grid needs positive finite learning rates, got {grid}")
     if validation_tasks < 2:
         raise ValueError(f"validation_tasks must be ≥ 2, got {validation_tasks}")
-    pools = load_pools(experiment, data_dir, cache_dir, options.split_seed, verify_checksum)
+    pools = load_pools(
+        experiment, paths.data_dir, paths.cache_dir, options.split_seed, verify_checksum
+    )
     seed = profile.seeds[0]
     one = with_overrides(profile, seeds=(seed,))
     candidates = []
@@ -104,7 +105,7 @@ def tune_nal(
         progress = Progress(
             f"tune-nal {config.name} lr={rate:g}", config.iterations, enabled=show_progress
         )
-        model, params, losses, seconds = train(config, run_samplers, checkpoint_dir, progress)
+        model, params, losses, seconds = train(config, run_samplers, paths.checkpoint_dir, progress)
         scored = evaluate(
             replace(config, eval_tasks=validation_tasks),
             model,
