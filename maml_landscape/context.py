@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -19,11 +20,15 @@ class CheckContext:
         profile: ``quick`` (CI-sized samples) or ``paper`` (the paper's protocol sizes).
         seed: the run's base seed; :meth:`seed_for` derives per-purpose seeds from it.
         out_dir: the report folder; figures go to ``out_dir / "figures"``.
+        outcomes: outcomes computed with this context, by check name, so a check that
+            builds on other claims' checks (a headline claim) reuses them; see
+            :func:`maml_landscape.registry.outcome_of`.
     """
 
     profile: str
     seed: int
     out_dir: Path
+    outcomes: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:

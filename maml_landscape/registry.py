@@ -69,3 +69,15 @@ def checks_for(claim_id: str) -> list[RegisteredCheck]:
     """The registered checks of one claim, in registration order."""
     discover()
     return list(_CHECKS.get(claim_id, []))
+
+
+def outcome_of(entry: RegisteredCheck, ctx: CheckContext) -> Outcome:
+    """Run one check, or return its outcome if it already ran with this ``ctx``."""
+    if entry.name not in ctx.outcomes:
+        ctx.outcomes[entry.name] = entry.function(ctx)
+    return ctx.outcomes[entry.name]
+
+
+def claim_outcomes(claim_id: str, ctx: CheckContext) -> list[Outcome]:
+    """The outcomes of every check of ``claim_id`` (each computed once per ``ctx``)."""
+    return [outcome_of(entry, ctx) for entry in checks_for(claim_id)]

@@ -11,7 +11,7 @@ from maml_landscape.claims import CLAIMS, PENDING, Claim, get_claim
 from maml_landscape.context import CheckContext
 from maml_landscape.evidence import Text
 from maml_landscape.progress import Progress
-from maml_landscape.registry import checks_for
+from maml_landscape.registry import checks_for, outcome_of
 from maml_landscape.serialize import outcome_to_dict, to_jsonable
 from maml_landscape.verdicts import Outcome, Verdict, combine, not_checked
 
@@ -27,7 +27,7 @@ def _run_one(claim: Claim, ctx: CheckContext) -> tuple[dict[str, Any], bool]:
     for entry in registered:
         start = time.perf_counter()
         try:
-            outcome = entry.function(ctx)
+            outcome = outcome_of(entry, ctx)
             if not isinstance(outcome, Outcome):
                 raise TypeError(f"check returned {type(outcome).__name__}, not Outcome")
         except Exception as error:  # a crashing check is recorded, and the run reports it

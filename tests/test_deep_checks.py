@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 
 from maml_landscape.context import CheckContext
-from maml_landscape.deep.checks import contrasts, tuned_nal
+from maml_landscape.deep.checks import contrasts, headline, tuned_nal
 from maml_landscape.deep.checks import tables as checks
 from maml_landscape.deep.intervals import Estimate, combination, t_quantile
 from maml_landscape.deep.results import aggregate, table_path, write_json
 from maml_landscape.deep.tuning import TUNING_KIND, tuning_path
-from maml_landscape.verdicts import Verdict
+from maml_landscape.verdicts import Outcome, Verdict
 
 pytestmark = pytest.mark.deep
 
@@ -161,6 +161,29 @@ def test_tuned_nal_decides_the_same_contrasts_and_names_changes(tmp_path, nal_sm
     assert outcome.data["tuning"]["selected_lr"] == 1e-3
 
 
+@pytest.mark.parametrize(
+    "two_layer,maml_small_hard,cifar_gain,expected",
+    [
+        (Verdict.HOLDS, 0.95, 0.4, Verdict.HOLDS),
+        (Verdict.APPROXIMATE, 0.95, 0.4, Verdict.APPROXIMATE),
+        (Verdict.HOLDS, 0.60, 0.4, Verdict.FAILS),
+        (Verdict.NOT_CHECKED, 0.95, 0.4, Verdict.NOT_CHECKED),
+        (Verdict.HOLDS, 0.95, None, Verdict.NOT_CHECKED),
+    ],
+)
+def test_h_nonlinear_needs_both_halves(
+    tmp_path, monkeypatch, two_layer, maml_small_hard, cifar_gain, expected
+):
+    """Two-layer half from S4.THM1/S4.FIG4's outcomes (stubbed here), CNN half from the tables."""
+    monkeypatch.setattr(headline, "claim_outcomes", lambda claim, ctx: [Outcome(two_layer, claim)])
+    store(tmp_path, "omniglot", omniglot_rows(maml_small_hard))
+    if cifar_gain is not None:
+        store(tmp_path, "omniglot-p", cifar_rows(cifar_gain))
+    outcome = headline.insights_carry_over(CheckContext("quick", 0, tmp_path))
+    assert outcome.verdict is expected
+    assert ("needs both halves" in outcome.summary) is (expected is Verdict.NOT_CHECKED)
+
+
 def test_intervals():
     assert t_quantile(0.975, 1) == pytest.approx(12.7062047, rel=1e-7)
     assert t_quantile(0.975, 10) == pytest.approx(2.2281389, rel=1e-7)
@@ -172,7 +195,7 @@ def test_intervals():
 
 def test_check_module_does_not_import_torch():
     code = (
-        "import sys, maml_landscape.deep.checks.tables, maml_landscape.deep.checks.tuned_nal,"
+        "import sys, maml_landscape.deep.checks.headline, maml_landscape.deep.checks.tuned_nal,"
         " maml_landscape.deep.cli;"
         "sys.exit('torch' in sys.modules)"
     )

@@ -29,3 +29,22 @@ def test_verdict_must_be_a_verdict():
 def test_every_claim_has_a_reason_when_unchecked():
     assert all(claim.area in PENDING for claim in CLAIMS)
     assert not_checked("why").verdict is Verdict.NOT_CHECKED
+
+
+def test_an_outcome_is_computed_once_per_context(tmp_path):
+    """A headline check reuses the outcomes its claims' checks computed in the same run."""
+    from maml_landscape.context import CheckContext
+    from maml_landscape.registry import RegisteredCheck, outcome_of
+
+    calls = []
+
+    def counted(ctx):
+        calls.append(ctx)
+        return Outcome(Verdict.HOLDS, "ok")
+
+    entry = RegisteredCheck("S2.F", "tests:counted", counted)
+    ctx = CheckContext("quick", 0, tmp_path)
+    assert outcome_of(entry, ctx) is outcome_of(entry, ctx)
+    assert len(calls) == 1
+    outcome_of(entry, CheckContext("quick", 0, tmp_path))  # a new run computes afresh
+    assert len(calls) == 2

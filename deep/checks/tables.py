@@ -1,4 +1,4 @@
-"""Ledger checks of Section 5 from stored deep results: S5.OMNI, S5.CIFAR, H.HARDTRAIN, H.NONLINEAR.
+"""Ledger checks of Section 5 from stored deep results: S5.OMNI, S5.CIFAR, H.HARDTRAIN.
 
 Reads the tables that ``maml-landscape deep run`` writes to ``ctx.out_dir / "deep"``;
 trains nothing and never imports torch. The claims are qualitative orderings, tested as
@@ -67,7 +67,7 @@ def find_table(ctx: CheckContext, experiment: str) -> dict[str, Any] | None:
     )
 
 
-def _missing(ctx: CheckContext, experiments: tuple[str, ...]) -> Outcome:
+def missing_results(ctx: CheckContext, experiments: tuple[str, ...]) -> Outcome:
     commands = "; or ".join(COMMANDS[e].format(out=ctx.out_dir) for e in experiments)
     return Outcome(
         Verdict.NOT_CHECKED,
@@ -291,7 +291,7 @@ def omniglot_orderings(ctx: CheckContext) -> Outcome:
     """Table 1: MAML gains more over NAL with closely packed hard tasks (Small r_H)."""
     table = find_table(ctx, "omniglot")
     if table is None:
-        return _missing(ctx, ("omniglot",))
+        return missing_results(ctx, ("omniglot",))
     return ordering_outcome("S5.OMNI", table, omniglot_contrasts(), "omniglot", omniglot_reading())
 
 
@@ -304,7 +304,7 @@ def cifar_orderings(ctx: CheckContext) -> Outcome:
     if table is not None:
         return ordering_outcome("S5.CIFAR", table, contrasts, "cifar", reading)
     substitute = find_table(ctx, "omniglot-p")
-    outcome = _missing(ctx, ("cifar",))
+    outcome = missing_results(ctx, ("cifar",))
     if substitute is not None:
         shown = ordering_outcome("S5.CIFAR (substitute)", substitute, contrasts, "omniglot-p", reading)
         outcome.summary += (
@@ -320,7 +320,7 @@ def hard_training_matters(ctx: CheckContext) -> Outcome:
     """MAML trained mostly on hard tasks (p = 0.99) beats p = 0.01 on hard tasks (Table 2 protocol)."""
     table = find_table(ctx, "cifar") or find_table(ctx, "omniglot-p")
     if table is None:
-        return _missing(ctx, ("cifar", "omniglot-p"))
+        return missing_results(ctx, ("cifar", "omniglot-p"))
     return ordering_outcome(
         "H.HARDTRAIN",
         table,
@@ -328,33 +328,4 @@ def hard_training_matters(ctx: CheckContext) -> Outcome:
         table["experiment"],
         "Hard-task accuracy of MAML trained with hard tasks drawn with p = 0.99 "
         "minus that with p = 0.01, on training and test classes.",
-    )
-
-
-@check("H.NONLINEAR")
-def insights_carry_to_cnns(ctx: CheckContext) -> Outcome:
-    """The deep part of H.NONLINEAR: Tables 1-2's orderings (Theorem 1 and Figs 4-6 are other checks)."""
-    omniglot = find_table(ctx, "omniglot")
-    cifar = find_table(ctx, "cifar") or find_table(ctx, "omniglot-p")
-    if omniglot is None or cifar is None:
-        return _missing(ctx, ("omniglot",) if omniglot is None else ("cifar", "omniglot-p"))
-    parts = [
-        ordering_outcome("S5.OMNI", omniglot, omniglot_contrasts(), "omniglot", ""),
-        ordering_outcome("S5.CIFAR (i)", cifar, cifar_gain_contrasts(), cifar["experiment"], ""),
-    ]
-    verdict = verdict_of([d["state"] for p in parts for d in p.data["decisions"]])
-    return Outcome(
-        verdict=verdict,
-        summary="deep part only (Tables 1-2): " + "; ".join(p.summary for p in parts),
-        evidence=[
-            Text(
-                "This check covers only the few-shot image classification part of "
-                "H.NONLINEAR: MAML's gain grows as hard tasks pack closely (Table 1) and "
-                "comes from hard tasks (Table 2, p = 0.99 and 0.5). The two-layer network "
-                "part (Theorem 1, Figures 4-6) is decided by other checks of this claim."
-            )
-        ]
-        + [block for p in parts for block in p.evidence[2:]],
-        choices=parts[0].choices,
-        data={"parts": [p.data for p in parts]},
     )
