@@ -105,6 +105,9 @@ def aggregate(
             },
         )
         row["seeds"].append(config["seed"])
+        curve = run.get("training", {}).get("loss_curve")
+        if curve:
+            row.setdefault("loss_curves", []).append(curve)
         for cell, values in cell_accuracies(run).items():
             entry = row["cells"][cell]
             entry["seed_means"].append(float(values.mean()) if len(values) else math.nan)

@@ -19,6 +19,7 @@ from maml_landscape.deep.checks.contrasts import (
     rows,
     verdict_of,
 )
+from maml_landscape.deep.checks.figures import table_figure
 from maml_landscape.deep.config import PAPER_NAL_LR
 from maml_landscape.deep.paper_tables import CELLS, printed_cell
 from maml_landscape.deep.results import load_tables
@@ -292,7 +293,14 @@ def omniglot_orderings(ctx: CheckContext) -> Outcome:
     table = find_table(ctx, "omniglot")
     if table is None:
         return missing_results(ctx, ("omniglot",))
-    return ordering_outcome("S5.OMNI", table, omniglot_contrasts(), "omniglot", omniglot_reading())
+    return ordering_outcome(
+        "S5.OMNI",
+        table,
+        omniglot_contrasts(),
+        "omniglot",
+        omniglot_reading(),
+        [table_figure(ctx, table)],
+    )
 
 
 @check("S5.CIFAR")
@@ -302,11 +310,20 @@ def cifar_orderings(ctx: CheckContext) -> Outcome:
     reading = CIFAR_READING
     contrasts = cifar_gain_contrasts() + cifar_scarce_contrasts()
     if table is not None:
-        return ordering_outcome("S5.CIFAR", table, contrasts, "cifar", reading)
+        return ordering_outcome(
+            "S5.CIFAR", table, contrasts, "cifar", reading, [table_figure(ctx, table)]
+        )
     substitute = find_table(ctx, "omniglot-p")
     outcome = missing_results(ctx, ("cifar",))
     if substitute is not None:
-        shown = ordering_outcome("S5.CIFAR (substitute)", substitute, contrasts, "omniglot-p", reading)
+        shown = ordering_outcome(
+            "S5.CIFAR (substitute)",
+            substitute,
+            contrasts,
+            "omniglot-p",
+            reading,
+            [table_figure(ctx, substitute)],
+        )
         outcome.summary += (
             f"; the Omniglot substitute gives '{shown.verdict.value}' "
             f"({shown.summary}), not a verdict on FS-CIFAR100"
@@ -328,4 +345,5 @@ def hard_training_matters(ctx: CheckContext) -> Outcome:
         table["experiment"],
         "Hard-task accuracy of MAML trained with hard tasks drawn with p = 0.99 "
         "minus that with p = 0.01, on training and test classes.",
+        [table_figure(ctx, table)],
     )

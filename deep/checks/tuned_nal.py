@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from maml_landscape.context import CheckContext
+from maml_landscape.deep.checks.figures import table_figure
 from maml_landscape.deep.checks.tables import (
     CIFAR_READING,
     cifar_gain_contrasts,
@@ -91,7 +92,9 @@ def tuned_outcome(
                 evidence=[tuning_evidence(tuning)],
             )
     base = ordering_outcome(claim, paper, contrasts, experiment, "")
-    shown = ordering_outcome(claim, tuned, contrasts, experiment, reading)
+    shown = ordering_outcome(
+        claim, tuned, contrasts, experiment, reading, [table_figure(ctx, tuned)]
+    )
     changed = [
         f"{mine['contrast']}: {theirs['state']} → {mine['state']}"
         for mine, theirs in zip(shown.data["decisions"], base.data["decisions"])
