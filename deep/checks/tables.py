@@ -20,7 +20,7 @@ from maml_landscape.deep.checks.contrasts import (
     verdict_of,
 )
 from maml_landscape.deep.checks.figures import table_figure
-from maml_landscape.deep.config import PAPER_NAL_LR
+from maml_landscape.deep.config import PAPER_NAL_LR, PROFILES
 from maml_landscape.deep.paper_tables import CELLS, printed_cell
 from maml_landscape.deep.results import load_tables
 from maml_landscape.evidence import Table, Text
@@ -170,6 +170,21 @@ def measured_table(table: dict[str, Any]) -> Table:
     return Table(("setting", "algorithm", "seeds", *CELLS), tuple(body), caption)
 
 
+def nal_reach(table: dict[str, Any]) -> str:
+    """How far Adam can move NAL's weights in this table's training, beside the paper's."""
+    runs = [c for c in table.get("configs", {}).values() if c.get("train_inner_steps") == 0]
+    if not runs:
+        return ""
+    iterations, rate = runs[0]["iterations"], runs[0]["outer_lr"]
+    paper = PROFILES["paper"].iterations
+    return (
+        f"; Adam moves a weight by at most about the rate per step, so in {iterations} "
+        f"iterations NAL's weights move by at most about {iterations * rate:.2g} each "
+        f"(the paper's {paper} × {PAPER_NAL_LR:g} = {paper * PAPER_NAL_LR:.2g}; "
+        "the Xavier-initialised weights of the inner convolutions lie within ±0.072)"
+    )
+
+
 def _choices(table: dict[str, Any]) -> list[Choice]:
     options = table.get("options", {})
     return [
@@ -177,9 +192,12 @@ def _choices(table: dict[str, Any]) -> list[Choice]:
         Choice(
             "NAL outer learning rate",
             options.get("nal_lr"),
-            "the paper's selected 1e-6 (C.4-C.5)"
-            if options.get("nal_lr", PAPER_NAL_LR) == PAPER_NAL_LR
-            else "tuned on training classes ('deep tune-nal'); the paper used 1e-6",
+            (
+                "the paper's selected 1e-6 (C.4-C.5)"
+                if options.get("nal_lr", PAPER_NAL_LR) == PAPER_NAL_LR
+                else "tuned on training classes ('deep tune-nal'); the paper used 1e-6"
+            )
+            + nal_reach(table),
         ),
         Choice(
             "outer optimiser",
