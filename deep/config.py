@@ -108,7 +108,11 @@ def config_hash(config: RunConfig) -> str:
 
 @dataclass(frozen=True)
 class Profile:
-    """Run sizes: iterations, seeds, evaluation tasks, checkpoint interval."""
+    """Run sizes: iterations, seeds, evaluation tasks, checkpoint interval.
+
+    ``overrides`` lists the sizes changed from the named profile (``"iterations=300"``),
+    so tables trained with them are labelled and stored apart.
+    """
 
     name: str
     iterations: int
@@ -117,6 +121,7 @@ class Profile:
     meta_batch: int
     checkpoint_every: int
     description: str
+    overrides: tuple[str, ...] = ()
 
 
 PROFILES = {
@@ -154,5 +159,22 @@ PROFILES = {
 
 
 def with_overrides(profile: Profile, **overrides: object) -> Profile:
-    """``profile`` with some sizes replaced (``None`` values are ignored)."""
-    return replace(profile, **{k: v for k, v in overrides.items() if v is not None})
+    """``profile`` with some sizes replaced (``None`` values are ignored).
+
+    Changes that alter results (all but ``checkpoint_every``) are recorded in
+    ``overrides`` and the description.
+    """
+    changes = {k: v for k, v in overrides.items() if v is not None and getattr(profile, k) != v}
+    labels = tuple(
+        f"{k}={'_'.join(map(str, v)) if isinstance(v, tuple) else v}"
+        for k, v in changes.items()
+        if k != "checkpoint_every"
+    )
+    if not labels:
+        return replace(profile, **changes)
+    return replace(
+        profile,
+        overrides=profile.overrides + labels,
+        description=f"{profile.description}; OVERRIDDEN here: {', '.join(labels)}",
+        **changes,
+    )

@@ -170,9 +170,15 @@ def row_cell(table: dict[str, Any], setting: str, algorithm: str, cell: str) -> 
     return None
 
 
+def profile_label(table: dict[str, Any]) -> str:
+    """``cpu profile``, or ``cpu profile OVERRIDDEN (seeds=0)`` when sizes were changed."""
+    overrides = table.get("overrides")
+    return f"{table['profile']} profile" + (f" OVERRIDDEN ({', '.join(overrides)})" if overrides else "")
+
+
 def render(table: dict[str, Any]) -> str:
     """Plain-text table: measured mean ± 95% half-width, the paper's printed value beside it."""
-    title = f"{table['experiment']} ({table['profile']} profile"
+    title = f"{table['experiment']} ({profile_label(table)}"
     title += f", {table['done_runs']}/{table['planned_runs']} runs)"
     if table["substitute"]:
         title += "  SUBSTITUTE: Table 2's protocol on Omniglot, not FS-CIFAR100"

@@ -32,9 +32,9 @@ class Paths:
     cache_dir: Path | None = None
 
 
-def table_tag(options: PlanOptions) -> str:
-    """Suffix of the table name for departures from the paper's settings ('' if none)."""
-    parts = []
+def table_tag(options: PlanOptions, profile: Profile | None = None) -> str:
+    """Suffix of the table name for departures from the paper's settings and the profile's sizes."""
+    parts = list(profile.overrides) if profile is not None else []
     if options.nal_lr != PAPER_NAL_LR:
         parts.append(f"nal_lr={options.nal_lr:g}")
     if options.first_order:
@@ -96,7 +96,9 @@ def run_experiment(
         )
     table = aggregate(experiment, profile.name, runs, len(plan), notes)
     table["options"] = {k: v for k, v in vars(options).items()}
-    write_json(table_path(paths.results_dir, experiment, profile.name, table_tag(options)), table)
+    table["overrides"] = list(profile.overrides)
+    tag = table_tag(options, profile)
+    write_json(table_path(paths.results_dir, experiment, profile.name, tag), table)
     return table
 
 

@@ -14,6 +14,7 @@ from maml_landscape.deep.cli import add_subcommands  # noqa: E402
 from maml_landscape.deep.config import PROFILES, config_hash  # noqa: E402
 from maml_landscape.deep.data import load_pools  # noqa: E402
 from maml_landscape.deep.plans import PlanOptions, plan_runs  # noqa: E402
+from maml_landscape.deep.results import load_tables  # noqa: E402
 from maml_landscape.deep.runner import Paths, run_experiment  # noqa: E402
 from maml_landscape.deep.train import RunInterrupted, run_one  # noqa: E402
 from tests.helpers_deep import make_cifar, make_omniglot, tiny_alphabets  # noqa: E402
@@ -142,9 +143,23 @@ def test_tune_nal_selects_a_rate_that_run_reads(omniglot_dir, tmp_path, capsys):
     scores = {c["lr"]: c["validation_accuracy"] for c in outcome["candidates"]}
     assert set(scores) == {1e-2, 1e-6} and outcome["selected_lr"] == max(scores, key=scores.get)
     assert cli("deep", "run", "omniglot", *common, *narrow, "--nal-lr", "tuned") == 0
-    tag = "" if outcome["selected_lr"] == 1e-6 else f"-nal_lr={outcome['selected_lr']:g}"
-    table = json.loads((tmp_path / "out" / "deep" / f"omniglot-smoke{tag}.json").read_text())
+    (table,) = load_tables(tmp_path / "out" / "deep")
     assert table["options"]["nal_lr"] == outcome["selected_lr"] and table["complete"]
+    assert table["overrides"] == ["iterations=1", "seeds=0", "eval_tasks=2"]
+    assert "iterations=1-seeds=0-eval_tasks=2" in table["path"]
     with pytest.raises(SystemExit):
         cli("deep", "tune-nal", "omniglot", *common, "--grid", "fast")
     assert "positive number, got 'fast'" in capsys.readouterr().err
+
+
+def test_changed_profile_sizes_are_labelled_and_stored_apart():
+    from maml_landscape.deep.config import with_overrides
+    from maml_landscape.deep.runner import table_tag
+
+    cpu = PROFILES["cpu"]
+    assert with_overrides(cpu, checkpoint_every=7, iterations=cpu.iterations).overrides == ()
+    changed = with_overrides(cpu, iterations=300, seeds=(0,))
+    assert changed.overrides == ("iterations=300", "seeds=0")
+    assert "OVERRIDDEN here: iterations=300, seeds=0" in changed.description
+    assert table_tag(PlanOptions(), changed) == "iterations=300-seeds=0"
+    assert table_tag(PlanOptions(nal_lr=1e-3), cpu) == "nal_lr=0.001"

@@ -18,6 +18,7 @@ import numpy as np
 
 from maml_landscape.context import CheckContext
 from maml_landscape.deep.paper_tables import CELLS
+from maml_landscape.deep.results import profile_label
 from maml_landscape.evidence import Figure
 from maml_landscape.plotting import save_figure
 
@@ -86,7 +87,7 @@ def table_figure(ctx: CheckContext, table: dict[str, Any]) -> Figure:
         ax.set_title("training loss (mean over seeds)")
         ax.legend(fontsize=6)
     nal_lr = table.get("options", {}).get("nal_lr")
-    title = f"{table['experiment']}, {table['profile']} profile, {table['done_runs']}/{table['planned_runs']} runs"
+    title = f"{table['experiment']}, {profile_label(table)}, {table['done_runs']}/{table['planned_runs']} runs"
     if nal_lr is not None:
         title += f", NAL outer rate {nal_lr:g}"
     if table["substitute"]:

@@ -22,7 +22,7 @@ from maml_landscape.deep.checks.contrasts import (
 from maml_landscape.deep.checks.figures import table_figure
 from maml_landscape.deep.config import PAPER_NAL_LR, PROFILES
 from maml_landscape.deep.paper_tables import CELLS, printed_cell
-from maml_landscape.deep.results import load_tables
+from maml_landscape.deep.results import load_tables, profile_label
 from maml_landscape.evidence import Table, Text
 from maml_landscape.registry import check
 from maml_landscape.verdicts import Choice, Outcome, Verdict
@@ -49,7 +49,7 @@ def _paper_setting(table: dict[str, Any]) -> bool:
 
 
 def find_table(ctx: CheckContext, experiment: str) -> dict[str, Any] | None:
-    """The best stored table: paper settings first, then complete, profile rank, runs done."""
+    """The best stored table: paper settings, complete, profile sizes kept, profile rank, runs done."""
     tables = [
         t
         for t in load_tables(ctx.out_dir / "deep")
@@ -62,6 +62,7 @@ def find_table(ctx: CheckContext, experiment: str) -> dict[str, Any] | None:
         key=lambda t: (
             _paper_setting(t),
             t["complete"],
+            not t.get("overrides"),
             PROFILE_RANK[t["profile"]],
             t["done_runs"],
         ),
@@ -161,7 +162,7 @@ def measured_table(table: dict[str, Any]) -> Table:
             cells.append(mine + (f" ({paper[0]} ± {paper[1]})" if paper else ""))
         body.append((row["setting"], row["algorithm"], len(row["seeds"]), *cells))
     caption = (
-        f"{table['experiment']}, {table['profile']} profile, {table['done_runs']}/"
+        f"{table['experiment']}, {profile_label(table)}, {table['done_runs']}/"
         f"{table['planned_runs']} runs: accuracy % (mean ± 95% half-width over seeds), "
         "paper's Table 4/5 in brackets"
     )
@@ -226,7 +227,7 @@ def ordering_outcome(
     confirmed = sum(d.state == "confirmed" for d in decisions)
     summary = (
         f"{confirmed}/{len(decisions)} orderings confirmed at 95% "
-        f"({table['experiment']}, {table['profile']} profile, "
+        f"({table['experiment']}, {profile_label(table)}, "
         f"{table['done_runs']}/{table['planned_runs']} runs)"
     )
     if table["substitute"]:
