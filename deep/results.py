@@ -130,8 +130,27 @@ def aggregate(
         "rows": list(rows.values()),
         "config_hashes": sorted(r["config_hash"] for r in runs),
         "configs": {r["config_hash"]: r["config"] for r in runs},
+        "timing": timing(runs),
         "notes": notes,
         "provenance": provenance(),
+    }
+
+
+def timing(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Wall-clock seconds of training and evaluation, per run and in total (where stored)."""
+    per_run = {
+        r["name"]: {
+            "training": r["training"]["seconds"],
+            "evaluation": r.get("evaluation_seconds", 0.0),
+            "utc": r.get("provenance", {}).get("utc"),
+        }
+        for r in runs
+        if "name" in r and "seconds" in r.get("training", {})
+    }
+    return {
+        "training_seconds": round(sum(t["training"] for t in per_run.values()), 1),
+        "evaluation_seconds": round(sum(t["evaluation"] for t in per_run.values()), 1),
+        "runs": per_run,
     }
 
 

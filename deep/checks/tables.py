@@ -186,10 +186,18 @@ def nal_reach(table: dict[str, Any]) -> str:
     )
 
 
+def _time_taken(table: dict[str, Any]) -> str:
+    timing = table.get("timing", {})
+    if not timing.get("runs"):
+        return ""
+    minutes = (timing["training_seconds"] + timing["evaluation_seconds"]) / 60
+    return f"; its runs took {minutes:.0f} min of training and evaluation as recorded (wall clock, with whatever shared the machine)"
+
+
 def _choices(table: dict[str, Any]) -> list[Choice]:
     options = table.get("options", {})
     return [
-        Choice("profile", table["profile"], next(iter(table["notes"]), "")),
+        Choice("profile", table["profile"], next(iter(table["notes"]), "") + _time_taken(table)),
         Choice(
             "NAL outer learning rate",
             options.get("nal_lr"),
