@@ -43,6 +43,10 @@ def table_tag(options: PlanOptions, profile: Profile | None = None) -> str:
         parts.append(f"nk={options.cifar_nk}")
     if options.hard_alphabets != DEFAULT_HARD:
         parts.append("hard=custom")
+    for name in ("settings", "algorithms"):
+        chosen = getattr(options, name)
+        if chosen is not None:
+            parts.append(f"{name}=" + "+".join(sorted(c.replace("=", "") for c in chosen)))
     return "-".join(parts)
 
 

@@ -65,7 +65,7 @@ def test_smoke_experiment_writes_runs_and_a_table(omniglot_dir, tmp_path):
         "omniglot", replace(SMOKE, iterations=2), options, paths, show_progress=False
     )
     assert table["complete"] and table["done_runs"] == 4
-    stored = json.loads((tmp_path / "out" / "deep" / "omniglot-smoke.json").read_text())
+    stored = json.loads((tmp_path / "out" / "deep" / "omniglot-smoke-algorithms=maml+nal-1.json").read_text())
     assert stored["config_hashes"] == table["config_hashes"]
     row = stored["rows"][0]
     assert set(row["cells"]) == {"train/easy", "train/hard", "test/easy", "test/hard"}
@@ -146,7 +146,7 @@ def test_tune_nal_selects_a_rate_that_run_reads(omniglot_dir, tmp_path, capsys):
     (table,) = load_tables(tmp_path / "out" / "deep")
     assert table["options"]["nal_lr"] == outcome["selected_lr"] and table["complete"]
     assert table["overrides"] == ["iterations=1", "seeds=0", "eval_tasks=2"]
-    assert "iterations=1-seeds=0-eval_tasks=2" in table["path"]
+    assert "iterations=1-seeds=0-eval_tasks=2-settings=large-algorithms=maml+nal-1" in table["path"]
     with pytest.raises(SystemExit):
         cli("deep", "tune-nal", "omniglot", *common, "--grid", "fast")
     assert "positive number, got 'fast'" in capsys.readouterr().err
@@ -163,3 +163,5 @@ def test_changed_profile_sizes_are_labelled_and_stored_apart():
     assert "OVERRIDDEN here: iterations=300, seeds=0" in changed.description
     assert table_tag(PlanOptions(), changed) == "iterations=300-seeds=0"
     assert table_tag(PlanOptions(nal_lr=1e-3), cpu) == "nal_lr=0.001"
+    subset = PlanOptions(settings=("p=0.99", "p=0.01"), algorithms=("maml",))
+    assert table_tag(subset, cpu) == "settings=p0.01+p0.99-algorithms=maml"
