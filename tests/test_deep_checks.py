@@ -184,6 +184,22 @@ def test_h_nonlinear_needs_both_halves(
     assert ("needs both halves" in outcome.summary) is (expected is Verdict.NOT_CHECKED)
 
 
+def test_nal_loss_is_shown_beside_the_label_permutation_floor():
+    import math
+
+    omniglot = {"p_hard": 0.5, "easy_nk": (5, 1), "hard_nk": (5, 1)}
+    cifar = {"p_hard": 0.99, "easy_nk": (2, 50), "hard_nk": (20, 5)}
+    assert checks.label_permutation_floor(omniglot) == pytest.approx(math.log(5))
+    assert checks.label_permutation_floor(cifar) == pytest.approx(
+        0.99 * math.log(20) + 0.01 * math.log(2)
+    )
+    row = {"setting": "large", "algorithm": "nal-1", "loss_curves": [[2.0, 1.7], [2.0, 1.9]]}
+    config = {"setting": "large", "algorithm": "nal-1", "train_inner_steps": 0, **omniglot}
+    note = checks.nal_loss_note({"rows": [row], "configs": {"h": config}})
+    assert "large nal-1 1.800 (floor 1.609)" in note.text
+    assert checks.nal_loss_note({"rows": [{**row, "loss_curves": None}], "configs": {}}) is None
+
+
 def test_intervals():
     assert t_quantile(0.975, 1) == pytest.approx(12.7062047, rel=1e-7)
     assert t_quantile(0.975, 10) == pytest.approx(2.2281389, rel=1e-7)

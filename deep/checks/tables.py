@@ -8,6 +8,7 @@ the paper's printed Tables 4 and 5, and the same rule is applied to the printed 
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from maml_landscape.context import CheckContext
@@ -221,6 +222,45 @@ def _choices(table: dict[str, Any]) -> list[Choice]:
     ]
 
 
+def label_permutation_floor(config: dict[str, Any]) -> float:
+    """The least expected NAL loss of any single network: E_task log N.
+
+    Labels are the classes' positions in each task, a fresh random order every time, so
+    given an image its label is uniform over the task's N positions and no shared
+    prediction beats the uniform one: eq. 3's population loss is at least log N.
+    """
+    p = config["p_hard"]
+    return p * math.log(config["hard_nk"][0]) + (1 - p) * math.log(config["easy_nk"][0])
+
+
+def nal_loss_note(table: dict[str, Any]) -> Text | None:
+    """NAL's final training losses beside the label-permutation floor (where curves are stored)."""
+    found = []
+    for row in table["rows"]:
+        configs = [
+            c
+            for c in table.get("configs", {}).values()
+            if (c["setting"], c["algorithm"]) == (row["setting"], row["algorithm"])
+        ]
+        if row.get("loss_curves") and configs and configs[0]["train_inner_steps"] == 0:
+            final = sum(curve[-1] for curve in row["loss_curves"]) / len(row["loss_curves"])
+            found.append((row, final, label_permutation_floor(configs[0])))
+    if not found:
+        return None
+    parts = ", ".join(
+        f"{row['setting']} {row['algorithm']} {final:.3f} (floor {floor:.3f})"
+        for row, final, floor in found
+    )
+    return Text(
+        "NAL's final training loss (mean over seeds of the last point of the stored "
+        f"50-point loss curve): {parts}. The floor E log N is the least expected loss any "
+        "single network can reach, because each task assigns its labels to its classes in "
+        "a fresh random order: NAL's population objective (eq. 3) is minimised by uniform "
+        "predictions and rewards no feature, so NAL's features move only through the "
+        "finite-sample noise of the task batches."
+    )
+
+
 def ordering_outcome(
     claim: str,
     table: dict[str, Any],
@@ -264,6 +304,7 @@ def ordering_outcome(
                 rows(decisions, printed),
                 f"{claim}: orderings, measured and on the printed values",
             ),
+            *([note] if (note := nal_loss_note(table)) else []),
             *(extra or []),
         ],
         choices=_choices(table),
