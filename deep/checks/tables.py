@@ -280,6 +280,8 @@ def ordering_outcome(
     )
     if table["substitute"]:
         summary += " on the Omniglot SUBSTITUTE"
+    if max((len(row["seeds"]) for row in table["rows"]), default=0) == 1:
+        summary += "; ONE training seed: intervals cover evaluation tasks, not training seeds"
     if verdict is Verdict.NOT_CHECKED:
         summary += "; inconclusive: run more seeds or iterations"
     return Outcome(
