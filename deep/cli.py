@@ -205,6 +205,12 @@ def _prepare_torch(args: argparse.Namespace) -> None:
         raise ValueError(f"torch device {args.device!r} is not available here; use --device cpu")
 
 
+def _torch_job(args: argparse.Namespace):
+    """Set torch up for a training command; its profile and paths."""
+    _prepare_torch(args)
+    return _profile(args), _paths(args)
+
+
 def _device_ok(torch, device: str) -> bool:
     try:
         torch.zeros(1, device=device)
@@ -277,11 +283,9 @@ def table_command(args: argparse.Namespace) -> int:
 @_guarded
 def select_hard_command(args: argparse.Namespace) -> int:
     """Run App. C.4's hard-alphabet selection and write its outcome (JSON)."""
-    _prepare_torch(args)
+    profile, paths = _torch_job(args)
     from maml_landscape.deep.selection import select_hard
 
-    profile = _profile(args)
-    paths = _paths(args)
     outcome = select_hard(
         profile,
         _options(args),
@@ -302,11 +306,9 @@ def select_hard_command(args: argparse.Namespace) -> int:
 @_guarded
 def tune_nal_command(args: argparse.Namespace) -> int:
     """Retrain NAL at each outer learning rate of a grid, pick the best on training classes."""
-    _prepare_torch(args)
+    profile, paths = _torch_job(args)
     from maml_landscape.deep.tuning import tune_nal, tuning_path
 
-    profile = _profile(args)
-    paths = _paths(args)
     outcome = tune_nal(
         args.experiment,
         profile,
