@@ -44,7 +44,8 @@ class RunConfig:
         eval_tasks: tasks evaluated from training classes, and again from test classes.
         checkpoint_every: iterations between checkpoints (not part of the hash).
         workers: threads that process the tasks of an iteration (not part of the hash:
-            the result does not depend on it).
+            each task runs on one thread and the task gradients are summed in order, so
+            the result equals workers=1 at one torch thread bit for bit).
     """
 
     experiment: str

@@ -83,6 +83,28 @@ def test_meta_gradient_equals_plain_autograd_loop(steps, first_order):
     assert_close(mine, plain_maml_gradient(params, tasks, 0.1, steps, first_order))
 
 
+def test_block_one_rewrite_is_exact_with_negative_scales_and_tied_pixels():
+    """Block 1 pools s·conv(x) and rescales (model.first_block): exact for γ < 0 and for
+    binary images, whose blank patches tie inside every pooling window."""
+    model, params = conv4_params()
+    with torch.no_grad():
+        params["norms.0.weight"][::3] *= -1
+    assert (params["norms.0.weight"] < 0).any()
+    gen = torch.Generator().manual_seed(14)
+    binary = [
+        TaskBatch(
+            (torch.rand(5, 1, 28, 28, generator=gen) < 0.2).to(DTYPE),
+            torch.arange(5),
+            (torch.rand(15, 1, 28, 28, generator=gen) < 0.2).to(DTYPE),
+            torch.arange(5).repeat_interleave(3),
+            5,
+        )
+        for _ in range(2)
+    ]
+    _, mine = meta_gradient(model, params, binary, 0.1, 1)
+    assert_close(mine, plain_maml_gradient(params, binary, 0.1, 1))
+
+
 def test_nal_gradient_is_the_gradient_of_the_pooled_loss():
     model, params = conv4_params()
     tasks = [random_task(12), random_task(13)]
