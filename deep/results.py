@@ -11,6 +11,7 @@ Importing this module does not import torch (the ledger checks use it).
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import math
 import platform
@@ -29,8 +30,42 @@ from maml_landscape.deep.paper_tables import CELLS, printed_cell
 TABLE_KIND = "maml-landscape deep table"
 
 
+#: Folders whose tracked files make up the code (a change there marks the commit dirty).
+CODE_FOLDERS = ("deep", "theory", "numerics", "maml_landscape")
+
+
+def _git(*args: str) -> str | None:
+    try:
+        done = subprocess.run(
+            ["git", *args],
+            cwd=Path(__file__).parent,
+            capture_output=True,
+            text=True,
+            timeout=5,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
+@functools.cache
+def code_version() -> dict[str, Any]:
+    """Git commit of the package checkout and whether its code differs from it, read once.
+
+    Cached for the process: :mod:`maml_landscape.deep.train` calls it when imported, so a
+    run reports the code its process loaded even if the checkout moves on meanwhile.
+    """
+    head = _git("rev-parse", "HEAD")
+    if not head:
+        return {"git_commit": None, "git_dirty": None}
+    top = (_git("rev-parse", "--show-toplevel") or "").strip()
+    changed = _git("-C", top, "status", "--porcelain", "--untracked-files=no", "--", *CODE_FOLDERS)
+    return {"git_commit": head.strip(), "git_dirty": None if changed is None else bool(changed)}
+
+
 def provenance() -> dict[str, Any]:
-    """Versions, platform, git commit of the package checkout (if any) and UTC time."""
+    """Versions, platform, the code's git commit (:func:`code_version`) and UTC time."""
 
     def version(package: str) -> str | None:
         try:
@@ -38,20 +73,6 @@ def provenance() -> dict[str, Any]:
         except metadata.PackageNotFoundError:
             return None
 
-    try:
-        commit = (
-            subprocess.run(
-                ["git", "rev-parse", "HEAD"],
-                cwd=Path(__file__).parent,
-                capture_output=True,
-                text=True,
-                timeout=5,
-                check=False,
-            ).stdout.strip()
-            or None
-        )
-    except OSError:
-        commit = None
     return {
         "maml_landscape": version("maml-landscape"),
         "torch": version("torch"),
@@ -59,7 +80,7 @@ def provenance() -> dict[str, Any]:
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "processor": platform.processor() or platform.machine(),
-        "git_commit": commit,
+        **code_version(),
         "utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
 

@@ -22,12 +22,15 @@ from maml_landscape.deep.data import Pools, Samplers, samplers
 from maml_landscape.deep.meta import TaskBatch, adapted_accuracy, meta_gradient
 from maml_landscape.deep.model import Conv4, Params, init_params
 from maml_landscape.deep.pools import ClassPool
+from maml_landscape.deep.results import code_version
 from maml_landscape.deep.tasks import Task, TaskSampler
 from maml_landscape.progress import Progress
 
 #: Stream ids of the per-run numpy generators: training tasks, evaluation tasks.
 TRAIN_STREAM, EVAL_STREAM = 1, 2
 LOSS_CURVE_POINTS = 50
+
+code_version()  # pin the commit of the code this process trains with (results.provenance)
 
 
 class RunInterrupted(Exception):

@@ -76,6 +76,16 @@ def test_smoke_experiment_writes_runs_and_a_table(omniglot_dir, tmp_path):
     assert again["config_hashes"] == table["config_hashes"]
 
 
+def test_provenance_names_the_code_the_process_imported(monkeypatch):
+    """The commit is read once (when training code is imported), not when a result is written."""
+    from maml_landscape.deep import results
+
+    first = results.provenance()
+    assert {"git_commit", "git_dirty"} <= set(first)
+    monkeypatch.setattr(results, "_git", lambda *args: "moved-on\n")
+    assert results.provenance()["git_commit"] == first["git_commit"]
+
+
 def test_cifar_protocol_runs_on_a_tiny_archive(tmp_path):
     data = make_cifar(tmp_path / "cifar", classes=100, train=20, test=4)
     pools = load_pools("cifar", data, tmp_path / "cache", verify_checksum=False)
