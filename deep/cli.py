@@ -136,7 +136,8 @@ def _common(parser: argparse.ArgumentParser, experiment: bool = True) -> None:
         type=int,
         default=1,
         help="threads that process an iteration's tasks in parallel (CPU; "
-        "try --workers 2 --threads 1 on 2 cores: about 1.7x faster); the result equals "
+        "training and evaluation; try --workers 2 --threads 1 on 2 cores: about 1.7x faster); "
+        "the result equals "
         "--workers 1 --threads 1 bit for bit (other --threads change float rounding only)",
     )
     parser.add_argument(

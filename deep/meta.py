@@ -20,6 +20,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 import torch
 import torch.nn.functional as F
@@ -28,6 +29,7 @@ from maml_landscape.deep.model import Params, logits
 
 #: loss(outputs, targets, n_way) -> scalar; classification uses the first N logits.
 Loss = Callable[[torch.Tensor, torch.Tensor, int], torch.Tensor]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,30 @@ def nal_loss(
     return task_loss(model, params, x, y, task.n_way, loss)
 
 
+def map_tasks(
+    model: torch.nn.Module,
+    fn: Callable[[TaskBatch, torch.nn.Module], T],
+    tasks: list[TaskBatch],
+    workers: int = 1,
+) -> list[T]:
+    """``[fn(task, shell) for task in tasks]``, in order; ``workers > 1`` threads share them.
+
+    torch ops release the GIL, so tasks run in parallel; each thread gets its own copy
+    of the module shell, because ``functional_call`` swaps parameters into it in place.
+    """
+    if workers <= 1:
+        return [fn(task, model) for task in tasks]
+    local = threading.local()
+
+    def in_thread(task: TaskBatch) -> T:
+        if not hasattr(local, "shell"):
+            local.shell = copy.deepcopy(model)
+        return fn(task, local.shell)
+
+    with ThreadPoolExecutor(workers) as pool:
+        return list(pool.map(in_thread, tasks))
+
+
 def meta_gradient(
     model: torch.nn.Module,
     params: Params,
@@ -116,9 +142,7 @@ def meta_gradient(
     """Mean loss over ``tasks`` and its gradient in θ; ``inner_steps = 0`` is NAL.
 
     ``params`` must be leaves that require grad. One backward per task keeps one
-    task's graph in memory per worker. ``workers > 1`` runs tasks in that many threads
-    (torch ops release the GIL; each thread gets its own copy of the module shell,
-    because ``functional_call`` swaps parameters in place); the per-task gradients are
+    task's graph in memory per worker (:func:`map_tasks`); the per-task gradients are
     summed in task order, so the result does not depend on ``workers``.
     """
     if not tasks:
@@ -133,18 +157,7 @@ def meta_gradient(
             value / len(tasks), tuple(params.values())
         )
 
-    if workers > 1:
-        local = threading.local()
-
-        def in_thread(task: TaskBatch) -> tuple[float, tuple[torch.Tensor, ...]]:
-            if not hasattr(local, "shell"):
-                local.shell = copy.deepcopy(model)
-            return one_task(task, local.shell)
-
-        with ThreadPoolExecutor(workers) as pool:
-            results = list(pool.map(in_thread, tasks))
-    else:
-        results = [one_task(task, model) for task in tasks]
+    results = map_tasks(model, one_task, tasks, workers)
     grads = {name: torch.zeros_like(value) for name, value in params.items()}
     for _, task_grads in results:
         for name, g in zip(grads, task_grads):

@@ -67,7 +67,7 @@ def select_hard(
     show_progress: bool = True,
 ) -> dict[str, Any]:
     """Train, rank all alphabets by within-alphabet accuracy, return the outcome (JSON-ready)."""
-    from maml_landscape.deep.meta import adapted_accuracy
+    from maml_landscape.deep.meta import TaskBatch, adapted_accuracy, map_tasks
     from maml_landscape.deep.train import task_tensors, train
 
     pools: Pools = load_pools("omniglot", paths.data_dir, paths.cache_dir)
@@ -80,25 +80,20 @@ def select_hard(
     model, params, losses, seconds = train(config, run_samplers, paths.checkpoint_dir, progress)
     import torch
 
+    dtype = getattr(torch, config.dtype)
+
+    def score(batch: TaskBatch, shell: torch.nn.Module) -> float:
+        return adapted_accuracy(shell, params, batch, config.inner_lr, config.test_inner_steps)
+
     rng = np.random.default_rng([seed, 3])
     accuracy = {}
     for alphabet in alphabets:
         one = omniglot_sampler(pool, alphabets, (alphabet,), OMNIGLOT_NK[1], QUERY, OMNIGLOT_NK[0])
-        scores = [
-            adapted_accuracy(
-                model,
-                params,
-                task_tensors(
-                    pool,
-                    one.sample_kind(one.hard, rng),
-                    getattr(torch, config.dtype),
-                    config.device,
-                ),
-                config.inner_lr,
-                config.test_inner_steps,
-            )
+        batches = [
+            task_tensors(pool, one.sample_kind(one.hard, rng), dtype, config.device)
             for _ in range(tasks_per_alphabet)
         ]
+        scores = map_tasks(model, score, batches, config.workers)
         accuracy[alphabet] = float(np.mean(scores))
     return {
         "kind": "maml-landscape hard-alphabet selection",

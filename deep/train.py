@@ -19,7 +19,7 @@ import torch
 from maml_landscape.deep.cache import atomic_write_bytes
 from maml_landscape.deep.config import RunConfig, config_hash
 from maml_landscape.deep.data import Pools, Samplers, samplers
-from maml_landscape.deep.meta import TaskBatch, adapted_accuracy, meta_gradient
+from maml_landscape.deep.meta import TaskBatch, adapted_accuracy, map_tasks, meta_gradient
 from maml_landscape.deep.model import Conv4, Params, init_params
 from maml_landscape.deep.pools import ClassPool
 from maml_landscape.deep.results import code_version
@@ -29,6 +29,8 @@ from maml_landscape.progress import Progress
 #: Stream ids of the per-run numpy generators: training tasks, evaluation tasks.
 TRAIN_STREAM, EVAL_STREAM = 1, 2
 LOSS_CURVE_POINTS = 50
+#: Evaluation tasks drawn and held in memory at a time.
+EVAL_CHUNK = 32
 
 code_version()  # pin the commit of the code this process trains with (results.provenance)
 
@@ -145,18 +147,21 @@ def evaluate(
     """Accuracy after ``test_inner_steps`` adaptation steps on ``eval_tasks`` fresh tasks.
 
     The tasks depend only on the seed and the class set, so every algorithm of one seed
-    is evaluated on the same tasks (paired comparisons).
+    is evaluated on the same tasks (paired comparisons). Tasks are drawn in order and
+    scored ``EVAL_CHUNK`` at a time on ``config.workers`` threads.
     """
     rng = np.random.default_rng([config.seed, EVAL_STREAM, stream])
     dtype = getattr(torch, config.dtype)
     kinds, accuracies = [], []
-    for _ in range(config.eval_tasks):
-        task = sampler.sample(rng)
-        batch = task_tensors(sampler.pool, task, dtype, config.device)
-        accuracies.append(
-            adapted_accuracy(model, params, batch, config.inner_lr, config.test_inner_steps)
-        )
-        kinds.append(task.kind)
+
+    def score(batch: TaskBatch, shell: torch.nn.Module) -> float:
+        return adapted_accuracy(shell, params, batch, config.inner_lr, config.test_inner_steps)
+
+    for first in range(0, config.eval_tasks, EVAL_CHUNK):
+        tasks = [sampler.sample(rng) for _ in range(min(EVAL_CHUNK, config.eval_tasks - first))]
+        batches = [task_tensors(sampler.pool, task, dtype, config.device) for task in tasks]
+        accuracies += map_tasks(model, score, batches, config.workers)
+        kinds += [task.kind for task in tasks]
     return {"kind": kinds, "accuracy": accuracies}
 
 

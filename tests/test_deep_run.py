@@ -58,6 +58,20 @@ def test_killed_run_resumes_to_the_uninterrupted_result(omniglot_dir, tmp_path):
     assert (tmp_path / "b" / f"{config_hash(config)}.pt").exists()
 
 
+def test_worker_threads_change_neither_training_nor_evaluation(omniglot_dir, tmp_path):
+    pools = load_pools("omniglot", omniglot_dir, tmp_path / "cache")
+    config = plan_runs(
+        "omniglot",
+        replace(SMOKE, eval_tasks=40),  # more than one evaluation chunk
+        PlanOptions(settings=("large",), algorithms=("maml",), query=QUERY),
+        pools.train.group_names,
+    )[0]
+    one = run_one(config, pools, tmp_path / "a")
+    two = run_one(replace(config, workers=2), pools, tmp_path / "b")
+    assert one["per_task"] == two["per_task"]
+    assert one["training"]["loss_curve"] == two["training"]["loss_curve"]
+
+
 def test_smoke_experiment_writes_runs_and_a_table(omniglot_dir, tmp_path):
     paths = Paths(omniglot_dir, tmp_path / "out" / "deep", tmp_path / "ckpt", tmp_path / "cache")
     options = PlanOptions(algorithms=("maml", "nal-1"), query=QUERY)
