@@ -67,8 +67,7 @@ def select_hard(
     show_progress: bool = True,
 ) -> dict[str, Any]:
     """Train, rank all alphabets by within-alphabet accuracy, return the outcome (JSON-ready)."""
-    from maml_landscape.deep.meta import TaskBatch, adapted_accuracy, map_tasks
-    from maml_landscape.deep.train import task_tensors, train
+    from maml_landscape.deep.train import score_tasks, task_tensors, train
 
     pools: Pools = load_pools("omniglot", paths.data_dir, paths.cache_dir)
     pool = pools.train
@@ -81,10 +80,6 @@ def select_hard(
     import torch
 
     dtype = getattr(torch, config.dtype)
-
-    def score(batch: TaskBatch, shell: torch.nn.Module) -> float:
-        return adapted_accuracy(shell, params, batch, config.inner_lr, config.test_inner_steps)
-
     rng = np.random.default_rng([seed, 3])
     accuracy = {}
     for alphabet in alphabets:
@@ -93,7 +88,7 @@ def select_hard(
             task_tensors(pool, one.sample_kind(one.hard, rng), dtype, config.device)
             for _ in range(tasks_per_alphabet)
         ]
-        scores = map_tasks(model, score, batches, config.workers)
+        scores = score_tasks(config, model, params, batches)
         accuracy[alphabet] = float(np.mean(scores))
     return {
         "kind": "maml-landscape hard-alphabet selection",

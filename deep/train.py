@@ -153,16 +153,23 @@ def evaluate(
     rng = np.random.default_rng([config.seed, EVAL_STREAM, stream])
     dtype = getattr(torch, config.dtype)
     kinds, accuracies = [], []
+    for first in range(0, config.eval_tasks, EVAL_CHUNK):
+        tasks = [sampler.sample(rng) for _ in range(min(EVAL_CHUNK, config.eval_tasks - first))]
+        batches = [task_tensors(sampler.pool, task, dtype, config.device) for task in tasks]
+        accuracies += score_tasks(config, model, params, batches)
+        kinds += [task.kind for task in tasks]
+    return {"kind": kinds, "accuracy": accuracies}
+
+
+def score_tasks(
+    config: RunConfig, model: Conv4, params: Params, batches: list[TaskBatch]
+) -> list[float]:
+    """Query accuracy of each task after the run's test-time adaptation, on its workers."""
 
     def score(batch: TaskBatch, shell: torch.nn.Module) -> float:
         return adapted_accuracy(shell, params, batch, config.inner_lr, config.test_inner_steps)
 
-    for first in range(0, config.eval_tasks, EVAL_CHUNK):
-        tasks = [sampler.sample(rng) for _ in range(min(EVAL_CHUNK, config.eval_tasks - first))]
-        batches = [task_tensors(sampler.pool, task, dtype, config.device) for task in tasks]
-        accuracies += map_tasks(model, score, batches, config.workers)
-        kinds += [task.kind for task in tasks]
-    return {"kind": kinds, "accuracy": accuracies}
+    return map_tasks(model, score, batches, config.workers)
 
 
 def _curve(losses: list[float]) -> list[float]:
