@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import replace
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +60,18 @@ def tuned_rate(results_dir: Path, experiment: str, profile: str) -> float:
             f"'maml-landscape deep tune-nal {experiment} --profile {profile} --data-dir DIR' first"
         )
     return float(outcome["selected_lr"])
+
+
+def task_split(options: dict[str, Any]) -> dict[str, Any]:
+    """The stored options that fix Omniglot's tasks: the hard alphabets and the split seed.
+
+    The list's order matters (it feeds the random split). Tables and tunings made with
+    different ones describe different task environments and are never paired.
+    """
+    return {
+        "hard_alphabets": list(options.get("hard_alphabets") or ()),
+        "split_seed": options.get("split_seed"),
+    }
 
 
 def tune_nal(
@@ -132,6 +144,7 @@ def tune_nal(
         "setting": config.setting,
         "algorithm": config.algorithm,
         "seed": seed,
+        "task_split": task_split(asdict(options)) if experiment == "omniglot" else None,
         "iterations": config.iterations,
         "validation_tasks": validation_tasks,
         "validation": "tasks from training classes (easy/hard equally likely), "

@@ -33,18 +33,18 @@ def fake_run(experiment, setting, algorithm, seed, accuracy, rng, tasks=200):
     return {"config": config, "config_hash": f"{setting}{algorithm}{seed}", "per_task": per_task}
 
 
-def store(out, experiment, rows, seeds=(0, 1, 2), profile="cpu", nal_lr=1e-6):
+def store(out, experiment, rows, seeds=(0, 1, 2), profile="cpu", nal_lr=1e-6, hard=("A", "B")):
     rng = np.random.default_rng(0)
     runs = [
         fake_run(experiment, s, a, seed, acc, rng) for seed in seeds for (s, a), acc in rows.items()
     ]
     table = aggregate(experiment, profile, runs, len(runs), ["synthetic"])
-    table["options"] = {"nal_lr": nal_lr}
-    tag = "" if nal_lr == 1e-6 else f"nal_lr={nal_lr:g}"
+    table["options"] = {"nal_lr": nal_lr, "hard_alphabets": list(hard), "split_seed": 0}
+    tag = ("" if nal_lr == 1e-6 else f"nal_lr={nal_lr:g}") + ("" if hard == ("A", "B") else "-hard")
     write_json(table_path(out / "deep", experiment, profile, tag), table)
 
 
-def store_tuning(out, experiment, selected, profile="cpu"):
+def store_tuning(out, experiment, selected, profile="cpu", hard=("A", "B")):
     candidates = [
         {"lr": lr, "validation_accuracy": 90.0 if lr == selected else 50.0,
          "standard_error": 1.0, "final_loss": 0.5}
@@ -54,7 +54,7 @@ def store_tuning(out, experiment, selected, profile="cpu"):
         "kind": TUNING_KIND, "experiment": experiment, "profile": profile, "setting": "large",
         "algorithm": "nal-1", "seed": 0, "iterations": 600, "validation_tasks": 200,
         "validation": "synthetic", "candidates": candidates, "selected_lr": selected,
-        "paper_lr": 1e-6,
+        "paper_lr": 1e-6, "task_split": {"hard_alphabets": list(hard), "split_seed": 0},
     })
 
 
@@ -159,6 +159,21 @@ def test_tuned_nal_decides_the_same_contrasts_and_names_changes(tmp_path, nal_sm
     assert outcome.verdict is expected
     assert ("conclusions change" in outcome.summary) is (expected is Verdict.FAILS)
     assert outcome.data["tuning"]["selected_lr"] == 1e-3
+
+
+def test_tuned_nal_pairs_only_tables_and_tunings_of_the_same_tasks(tmp_path):
+    """A tuned table or a tuning made with other hard alphabets is another environment."""
+    ctx = CheckContext("quick", 0, tmp_path)
+    store(tmp_path, "omniglot", omniglot_rows(0.95))
+    store(tmp_path, "omniglot", omniglot_rows(0.95), nal_lr=1e-3, hard=("B", "A"))
+    store_tuning(tmp_path, "omniglot", 1e-3)
+    outcome = tuned_nal.omniglot_with_tuned_nal(ctx)
+    assert outcome.verdict is Verdict.NOT_CHECKED and "no table with it yet" in outcome.summary
+    store(tmp_path, "omniglot", omniglot_rows(0.95), nal_lr=1e-3)
+    assert tuned_nal.omniglot_with_tuned_nal(ctx).verdict is Verdict.HOLDS
+    store_tuning(tmp_path, "omniglot", 1e-3, hard=("C", "D"))
+    outcome = tuned_nal.omniglot_with_tuned_nal(ctx)
+    assert outcome.verdict is Verdict.NOT_CHECKED and "tuned on other tasks" in outcome.summary
 
 
 @pytest.mark.parametrize(

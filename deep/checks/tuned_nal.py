@@ -25,22 +25,23 @@ from maml_landscape.deep.checks.tables import (
     ordering_outcome,
 )
 from maml_landscape.deep.results import load_tables
-from maml_landscape.deep.tuning import load_tuning
+from maml_landscape.deep.tuning import load_tuning, task_split
 from maml_landscape.evidence import Table, Text
 from maml_landscape.registry import check
 from maml_landscape.verdicts import Outcome, Verdict
 
 
-def _tuned_table(
-    ctx: CheckContext, experiment: str, profile: str, rate: float
-) -> dict[str, Any] | None:
+def _tuned_table(ctx: CheckContext, paper: dict[str, Any], rate: float) -> dict[str, Any] | None:
+    """The table like ``paper`` (experiment, profile, task split) but with NAL's rate ``rate``."""
+    split = task_split(paper.get("options", {}))
     for table in load_tables(ctx.out_dir / "deep"):
         options = table.get("options", {})
         if (
-            table["experiment"] == experiment
-            and table["profile"] == profile
+            table["experiment"] == paper["experiment"]
+            and table["profile"] == paper["profile"]
             and options.get("nal_lr") == rate
             and not options.get("first_order")
+            and task_split(options) == split
         ):
             return table
     return None
@@ -81,10 +82,17 @@ def tuned_outcome(
     if tuning is None:
         return Outcome(Verdict.NOT_CHECKED, f"NAL's rate not tuned yet; run: {command}")
     rate = tuning["selected_lr"]
+    if tuning.get("task_split") and tuning["task_split"] != task_split(paper.get("options", {})):
+        return Outcome(
+            Verdict.NOT_CHECKED,
+            f"NAL's rate was tuned on other tasks (hard alphabets "
+            f"{', '.join(tuning['task_split']['hard_alphabets'])}) than the table's; run: {command}",
+            evidence=[tuning_evidence(tuning)],
+        )
     if rate == tuning["paper_lr"]:
         tuned = paper
     else:
-        tuned = _tuned_table(ctx, experiment, paper["profile"], rate)
+        tuned = _tuned_table(ctx, paper, rate)
         if tuned is None:
             return Outcome(
                 Verdict.NOT_CHECKED,
