@@ -4,8 +4,8 @@ Training tasks: easy or hard with probability ½ as in S5.OMNI but over all 50 a
 (easy: 5 characters from 5 distinct alphabets; hard: 5 characters of one alphabet).
 The paper says only "tasks drawn from all 50 Omniglot alphabets"; the mixture is our
 choice. Each alphabet's accuracy is then the mean over ``tasks_per_alphabet`` 5-way
-1-shot tasks of its own characters (10 query images per class), and the 10 lowest are
-hard (:func:`hard_alphabets.hardest`).
+1-shot tasks of its own characters (10 query images per class), with its standard error
+over those tasks, and the 10 lowest are hard (:func:`hard_alphabets.hardest`).
 """
 
 from __future__ import annotations
@@ -67,6 +67,11 @@ def select_hard(
     show_progress: bool = True,
 ) -> dict[str, Any]:
     """Train, rank all alphabets by within-alphabet accuracy, return the outcome (JSON-ready)."""
+    if tasks_per_alphabet < 2:
+        raise ValueError(
+            f"--tasks-per-alphabet must be at least 2 (each accuracy gets a standard error), "
+            f"got {tasks_per_alphabet}"
+        )
     from maml_landscape.deep.train import score_tasks, task_tensors, train
 
     pools: Pools = load_pools("omniglot", paths.data_dir, paths.cache_dir)
@@ -81,7 +86,7 @@ def select_hard(
 
     dtype = getattr(torch, config.dtype)
     rng = np.random.default_rng([seed, 3])
-    accuracy = {}
+    accuracy, standard_error = {}, {}
     for alphabet in alphabets:
         one = omniglot_sampler(pool, alphabets, (alphabet,), OMNIGLOT_NK[1], QUERY, OMNIGLOT_NK[0])
         batches = [
@@ -90,10 +95,12 @@ def select_hard(
         ]
         scores = score_tasks(config, model, params, batches)
         accuracy[alphabet] = float(np.mean(scores))
+        standard_error[alphabet] = float(np.std(scores, ddof=1) / np.sqrt(len(scores)))
     return {
         "kind": "maml-landscape hard-alphabet selection",
         "hard_alphabets": list(hardest(accuracy, HARD_COUNT)),
         "accuracy_by_alphabet": {name: accuracy[name] for name in ranking(accuracy)},
+        "standard_error_by_alphabet": {name: standard_error[name] for name in ranking(accuracy)},
         "tasks_per_alphabet": tasks_per_alphabet,
         "config": asdict(config),
         "config_hash": config_hash(config),

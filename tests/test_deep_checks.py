@@ -11,6 +11,7 @@ import pytest
 from maml_landscape.context import CheckContext
 from maml_landscape.deep.checks import contrasts, headline, tuned_nal
 from maml_landscape.deep.checks import tables as checks
+from maml_landscape.deep.hard_alphabets import DEFAULT_HARD
 from maml_landscape.deep.intervals import Estimate, combination, t_quantile
 from maml_landscape.deep.results import aggregate, table_path, write_json
 from maml_landscape.deep.tuning import TUNING_KIND, tuning_path
@@ -159,6 +160,17 @@ def test_tuned_nal_decides_the_same_contrasts_and_names_changes(tmp_path, nal_sm
     assert outcome.verdict is expected
     assert ("conclusions change" in outcome.summary) is (expected is Verdict.FAILS)
     assert outcome.data["tuning"]["selected_lr"] == 1e-3
+
+
+def test_shipped_hard_alphabets_decide_and_other_lists_show_the_dependence(tmp_path):
+    """The paper prints no hard-alphabet list: the shipped one decides, others are shown."""
+    store(tmp_path, "omniglot", omniglot_rows(0.60))
+    store(tmp_path, "omniglot", omniglot_rows(0.95), hard=DEFAULT_HARD)
+    outcome = checks.omniglot_orderings(CheckContext("quick", 0, tmp_path))
+    assert outcome.verdict is Verdict.HOLDS
+    assert any(c.name == "hard alphabets" and "Oriya" in str(c.value) for c in outcome.choices)
+    sensitivity = [e for e in outcome.evidence if "hard-alphabet list" in getattr(e, "caption", "")]
+    assert [row[1] for row in sensitivity[0].rows] == ["holds", "fails"]
 
 
 def test_tuned_nal_pairs_only_tables_and_tunings_of_the_same_tasks(tmp_path):

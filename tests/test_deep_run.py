@@ -145,12 +145,15 @@ def test_cli_run_status_and_table(omniglot_dir, tmp_path, capsys):
 
 def test_select_hard_ranks_every_alphabet(omniglot_dir, tmp_path, capsys):
     common = (*_smoke_arguments(omniglot_dir, tmp_path), "--quiet")
-    assert cli("deep", "select-hard", *common, "--tasks-per-alphabet", "1") == 0
+    assert cli("deep", "select-hard", *common, "--tasks-per-alphabet", "1") == 2
+    assert "at least 2" in capsys.readouterr().err
+    assert cli("deep", "select-hard", *common, "--tasks-per-alphabet", "2") == 0
     outcome = json.loads((tmp_path / "out" / "deep" / "hard-alphabets-smoke.json").read_text())
     assert len(outcome["hard_alphabets"]) == 10
     accuracies = outcome["accuracy_by_alphabet"]
     assert len(accuracies) == sum(map(len, tiny_alphabets()))
     assert list(accuracies)[:10] == outcome["hard_alphabets"]
+    assert list(outcome["standard_error_by_alphabet"]) == list(accuracies)
     listed = str(tmp_path / "out" / "deep" / "hard-alphabets-smoke.json")
     assert cli("deep", "status", "omniglot", *common[:-1], "--hard-alphabets", listed) == 0
 

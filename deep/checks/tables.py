@@ -22,6 +22,7 @@ from maml_landscape.deep.checks.contrasts import (
 )
 from maml_landscape.deep.checks.figures import table_figure
 from maml_landscape.deep.config import PAPER_NAL_LR, PROFILES
+from maml_landscape.deep.hard_alphabets import DEFAULT_HARD, DEFAULT_HARD_SOURCE
 from maml_landscape.deep.paper_tables import CELLS, printed_cell
 from maml_landscape.deep.results import load_tables, profile_label
 from maml_landscape.evidence import Table, Text
@@ -49,8 +50,15 @@ def _paper_setting(table: dict[str, Any]) -> bool:
     return options.get("nal_lr", PAPER_NAL_LR) == PAPER_NAL_LR and not options.get("first_order")
 
 
+def _default_hard(table: dict[str, Any]) -> bool:
+    """Whether an Omniglot table used the shipped hard alphabets (other experiments: True)."""
+    if table["experiment"] != "omniglot":
+        return True
+    return list(table.get("options", {}).get("hard_alphabets") or ()) == list(DEFAULT_HARD)
+
+
 def find_table(ctx: CheckContext, experiment: str) -> dict[str, Any] | None:
-    """The best stored table: paper settings, complete, profile sizes kept, profile rank, runs done."""
+    """The best stored table: paper settings, shipped hard alphabets, complete, profile sizes kept, profile rank, runs done."""
     tables = [
         t
         for t in load_tables(ctx.out_dir / "deep")
@@ -62,6 +70,7 @@ def find_table(ctx: CheckContext, experiment: str) -> dict[str, Any] | None:
         tables,
         key=lambda t: (
             _paper_setting(t),
+            _default_hard(t),
             t["complete"],
             not t.get("overrides"),
             PROFILE_RANK[t["profile"]],
@@ -219,6 +228,19 @@ def _choices(table: dict[str, Any]) -> list[Choice]:
             "per-task batch statistics at meta-train and meta-test",
             "Finn et al.'s reference code; the paper does not say",
         ),
+        *(
+            [
+                Choice(
+                    "hard alphabets",
+                    ", ".join(options.get("hard_alphabets") or ()),
+                    "the paper prints no list: "
+                    + (DEFAULT_HARD_SOURCE if _default_hard(table) else "user-supplied")
+                    + f"; easy alphabets split at random with seed {options.get('split_seed')}",
+                )
+            ]
+            if table["experiment"] == "omniglot"
+            else []
+        ),
     ]
 
 
@@ -369,8 +391,49 @@ def omniglot_orderings(ctx: CheckContext) -> Outcome:
         omniglot_contrasts(),
         "omniglot",
         omniglot_reading(),
-        [table_figure(ctx, table)],
+        [table_figure(ctx, table), *hard_alphabet_sensitivity(ctx, table)],
     )
+
+
+def hard_alphabet_sensitivity(ctx: CheckContext, chosen: dict[str, Any]) -> list[Table]:
+    """S5.OMNI on the other stored complete tables that differ from ``chosen`` only in the hard alphabets.
+
+    The paper prints no hard-alphabet list, so the verdict's dependence on that choice is
+    shown; these tables do not enter the verdict.
+    """
+    others = [
+        t
+        for t in load_tables(ctx.out_dir / "deep")
+        if t["experiment"] == "omniglot"
+        and t["path"] != chosen["path"]
+        and t["profile"] == chosen["profile"]
+        and t["complete"]
+        and not t.get("overrides")
+        and t.get("options", {}).get("nal_lr") == chosen.get("options", {}).get("nal_lr")
+        and not t.get("options", {}).get("first_order")
+        and t.get("options", {}).get("hard_alphabets")
+        != chosen.get("options", {}).get("hard_alphabets")
+    ]
+    if not others:
+        return []
+    found = []
+    for other in [chosen, *others]:
+        decisions = decide_all(omniglot_contrasts(), other)
+        found.append(
+            (
+                ", ".join(other["options"]["hard_alphabets"]),
+                verdict_of([d.state for d in decisions]).value,
+                f"{sum(d.state == 'confirmed' for d in decisions)}/{len(decisions)}",
+                other["path"],
+            )
+        )
+    return [
+        Table(
+            ("hard alphabets", "verdict", "orderings confirmed", "table"),
+            tuple(found),
+            "S5.OMNI under each stored hard-alphabet list (first row decides the claim)",
+        )
+    ]
 
 
 @check("S5.CIFAR")
