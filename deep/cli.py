@@ -386,8 +386,8 @@ def add_subcommands(subparsers: argparse._SubParsersAction) -> None:
     select.add_argument(
         "--tasks-per-alphabet",
         type=int,
-        default=50,
-        help="5-way 1-shot tasks per alphabet in the ranking (default 50)",
+        default=100,
+        help="5-way 1-shot tasks per alphabet in the ranking (default 100, as for the shipped list)",
     )
     select.set_defaults(handler=select_hard_command)
     tune = commands.add_parser(
