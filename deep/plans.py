@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from maml_landscape.deep.config import (
     CIFAR_NK,
@@ -55,6 +56,18 @@ class PlanOptions:
     dtype: str = "float32"
     device: str = "cpu"
     workers: int = 1
+
+
+def task_split(options: dict[str, Any]) -> dict[str, Any]:
+    """The stored options that fix Omniglot's tasks: the hard alphabets and the split seed.
+
+    The list's order matters (it feeds the random split). Tables and tunings made with
+    different ones describe different task environments and are never paired.
+    """
+    return {
+        "hard_alphabets": list(options.get("hard_alphabets") or ()),
+        "split_seed": options.get("split_seed"),
+    }
 
 
 def _pick(requested: tuple[str, ...] | None, known: tuple[str, ...], what: str) -> tuple[str, ...]:

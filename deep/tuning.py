@@ -26,7 +26,7 @@ import numpy as np
 
 from maml_landscape.deep.config import PAPER_NAL_LR, Profile, with_overrides
 from maml_landscape.deep.data import load_pools, samplers
-from maml_landscape.deep.plans import PlanOptions, plan_runs
+from maml_landscape.deep.plans import PlanOptions, plan_runs, task_split
 from maml_landscape.deep.results import provenance
 from maml_landscape.deep.runner import Paths
 from maml_landscape.progress import Progress
@@ -60,18 +60,6 @@ def tuned_rate(results_dir: Path, experiment: str, profile: str) -> float:
             f"'maml-landscape deep tune-nal {experiment} --profile {profile} --data-dir DIR' first"
         )
     return float(outcome["selected_lr"])
-
-
-def task_split(options: dict[str, Any]) -> dict[str, Any]:
-    """The stored options that fix Omniglot's tasks: the hard alphabets and the split seed.
-
-    The list's order matters (it feeds the random split). Tables and tunings made with
-    different ones describe different task environments and are never paired.
-    """
-    return {
-        "hard_alphabets": list(options.get("hard_alphabets") or ()),
-        "split_seed": options.get("split_seed"),
-    }
 
 
 def tune_nal(

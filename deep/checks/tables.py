@@ -24,6 +24,7 @@ from maml_landscape.deep.checks.figures import table_figure
 from maml_landscape.deep.config import PAPER_NAL_LR, PROFILES
 from maml_landscape.deep.hard_alphabets import DEFAULT_HARD, DEFAULT_HARD_SOURCE
 from maml_landscape.deep.paper_tables import CELLS, printed_cell
+from maml_landscape.deep.plans import task_split
 from maml_landscape.deep.results import load_tables, profile_label
 from maml_landscape.evidence import Table, Text
 from maml_landscape.registry import check
@@ -54,7 +55,11 @@ def _default_hard(table: dict[str, Any]) -> bool:
     """Whether an Omniglot table used the shipped hard alphabets (other experiments: True)."""
     if table["experiment"] != "omniglot":
         return True
-    return list(table.get("options", {}).get("hard_alphabets") or ()) == list(DEFAULT_HARD)
+    return _hard(table) == list(DEFAULT_HARD)
+
+
+def _hard(table: dict[str, Any]) -> list[str]:
+    return task_split(table.get("options", {}))["hard_alphabets"]
 
 
 def find_table(ctx: CheckContext, experiment: str) -> dict[str, Any] | None:
@@ -232,7 +237,7 @@ def _choices(table: dict[str, Any]) -> list[Choice]:
             [
                 Choice(
                     "hard alphabets",
-                    ", ".join(options.get("hard_alphabets") or ()),
+                    ", ".join(_hard(table)),
                     "the paper prints no list: "
                     + (DEFAULT_HARD_SOURCE if _default_hard(table) else "user-supplied")
                     + f"; easy alphabets split at random with seed {options.get('split_seed')}",
@@ -283,6 +288,13 @@ def nal_loss_note(table: dict[str, Any]) -> Text | None:
     )
 
 
+def tally(contrasts: list[Contrast], table: dict[str, Any]) -> tuple[list[Decision], Verdict, str]:
+    """The contrasts decided on ``table``, the verdict they give, and "confirmed/total"."""
+    decisions = decide_all(contrasts, table)
+    confirmed = sum(d.state == "confirmed" for d in decisions)
+    return decisions, verdict_of([d.state for d in decisions]), f"{confirmed}/{len(decisions)}"
+
+
 def ordering_outcome(
     claim: str,
     table: dict[str, Any],
@@ -291,12 +303,10 @@ def ordering_outcome(
     reading: str,
     extra: list[Any] | None = None,
 ) -> Outcome:
-    decisions = decide_all(contrasts, table)
+    decisions, verdict, confirmed = tally(contrasts, table)
     printed = decide_printed(contrasts, experiment)
-    verdict = verdict_of([d.state for d in decisions])
-    confirmed = sum(d.state == "confirmed" for d in decisions)
     summary = (
-        f"{confirmed}/{len(decisions)} orderings confirmed at 95% "
+        f"{confirmed} orderings confirmed at 95% "
         f"({table['experiment']}, {profile_label(table)}, "
         f"{table['done_runs']}/{table['planned_runs']} runs)"
     )
@@ -401,32 +411,26 @@ def hard_alphabet_sensitivity(ctx: CheckContext, chosen: dict[str, Any]) -> list
     The paper prints no hard-alphabet list, so the verdict's dependence on that choice is
     shown; these tables do not enter the verdict.
     """
-    others = [
-        t
-        for t in load_tables(ctx.out_dir / "deep")
-        if t["experiment"] == "omniglot"
-        and t["path"] != chosen["path"]
-        and t["profile"] == chosen["profile"]
-        and t["complete"]
-        and not t.get("overrides")
-        and t.get("options", {}).get("nal_lr") == chosen.get("options", {}).get("nal_lr")
-        and not t.get("options", {}).get("first_order")
-        and t.get("options", {}).get("hard_alphabets")
-        != chosen.get("options", {}).get("hard_alphabets")
-    ]
+
+    def same_but_hard(t: dict[str, Any]) -> bool:
+        options, chosen_options = t.get("options", {}), chosen.get("options", {})
+        return (
+            t["experiment"] == "omniglot"
+            and t["profile"] == chosen["profile"]
+            and t["complete"]
+            and not t.get("overrides")
+            and options.get("nal_lr") == chosen_options.get("nal_lr")
+            and not options.get("first_order")
+            and _hard(t) != _hard(chosen)
+        )
+
+    others = [t for t in load_tables(ctx.out_dir / "deep") if same_but_hard(t)]
     if not others:
         return []
     found = []
     for other in [chosen, *others]:
-        decisions = decide_all(omniglot_contrasts(), other)
-        found.append(
-            (
-                ", ".join(other["options"]["hard_alphabets"]),
-                verdict_of([d.state for d in decisions]).value,
-                f"{sum(d.state == 'confirmed' for d in decisions)}/{len(decisions)}",
-                other["path"],
-            )
-        )
+        _, verdict, confirmed = tally(omniglot_contrasts(), other)
+        found.append((", ".join(_hard(other)), verdict.value, confirmed, other["path"]))
     return [
         Table(
             ("hard alphabets", "verdict", "orderings confirmed", "table"),

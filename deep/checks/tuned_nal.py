@@ -24,8 +24,9 @@ from maml_landscape.deep.checks.tables import (
     omniglot_reading,
     ordering_outcome,
 )
+from maml_landscape.deep.plans import task_split
 from maml_landscape.deep.results import load_tables
-from maml_landscape.deep.tuning import load_tuning, task_split
+from maml_landscape.deep.tuning import load_tuning
 from maml_landscape.evidence import Table, Text
 from maml_landscape.registry import check
 from maml_landscape.verdicts import Outcome, Verdict
