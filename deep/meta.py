@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import copy
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TypeVar
@@ -110,14 +110,16 @@ def map_tasks(
     fn: Callable[[TaskBatch, torch.nn.Module], T],
     tasks: list[TaskBatch],
     workers: int = 1,
-) -> list[T]:
-    """``[fn(task, shell) for task in tasks]``, in order; ``workers > 1`` threads share them.
+) -> Iterator[T]:
+    """``fn(task, shell)`` for each task, yielded in order; ``workers > 1`` threads share them.
 
     torch ops release the GIL, so tasks run in parallel; each thread gets its own copy
     of the module shell, because ``functional_call`` swaps parameters into it in place.
+    Results are yielded as they are ready, so a consumer can fold them as they come.
     """
     if workers <= 1:
-        return [fn(task, model) for task in tasks]
+        yield from (fn(task, model) for task in tasks)
+        return
     local = threading.local()
 
     def in_thread(task: TaskBatch) -> T:
@@ -126,7 +128,7 @@ def map_tasks(
         return fn(task, local.shell)
 
     with ThreadPoolExecutor(workers) as pool:
-        return list(pool.map(in_thread, tasks))
+        yield from pool.map(in_thread, tasks)
 
 
 def meta_gradient(
@@ -143,7 +145,7 @@ def meta_gradient(
 
     ``params`` must be leaves that require grad. One backward per task keeps one
     task's graph in memory per worker (:func:`map_tasks`); the per-task gradients are
-    summed in task order, so the result does not depend on ``workers``.
+    summed in task order as they arrive, so the result does not depend on ``workers``.
     """
     if not tasks:
         raise ValueError("meta_gradient needs at least one task")
@@ -157,12 +159,13 @@ def meta_gradient(
             value / len(tasks), tuple(params.values())
         )
 
-    results = map_tasks(model, one_task, tasks, workers)
+    total = 0.0
     grads = {name: torch.zeros_like(value) for name, value in params.items()}
-    for _, task_grads in results:
+    for value, task_grads in map_tasks(model, one_task, tasks, workers):
+        total += value
         for name, g in zip(grads, task_grads):
             grads[name] += g
-    return sum(value for value, _ in results) / len(tasks), grads
+    return total / len(tasks), grads
 
 
 def adapted_accuracy(

@@ -169,7 +169,7 @@ def score_tasks(
     def score(batch: TaskBatch, shell: torch.nn.Module) -> float:
         return adapted_accuracy(shell, params, batch, config.inner_lr, config.test_inner_steps)
 
-    return map_tasks(model, score, batches, config.workers)
+    return list(map_tasks(model, score, batches, config.workers))
 
 
 def _curve(losses: list[float]) -> list[float]:

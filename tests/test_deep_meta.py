@@ -24,8 +24,8 @@ def one_thread():
     torch.set_num_threads(threads)
 
 
-def conv4_params(n_out: int = 6, seed: int = 0):
-    model = Conv4(1, 28, n_out)
+def conv4_params(n_out: int = 6, seed: int = 0, channels: int = 1, size: int = 28):
+    model = Conv4(channels, size, n_out)
     params = init_params(model, torch.Generator().manual_seed(seed), DTYPE)
     with torch.no_grad():  # non-trivial BatchNorm affine parameters
         gen = torch.Generator().manual_seed(seed + 1)
@@ -35,13 +35,15 @@ def conv4_params(n_out: int = 6, seed: int = 0):
     return model, {k: v.requires_grad_(True) for k, v in params.items()}
 
 
-def random_task(seed: int, n_way: int = 5, k: int = 1, q: int = 3) -> TaskBatch:
+def random_task(
+    seed: int, n_way: int = 5, k: int = 1, q: int = 3, shape: tuple = (1, 28, 28)
+) -> TaskBatch:
     gen = torch.Generator().manual_seed(seed)
     labels = torch.arange(n_way)
     return TaskBatch(
-        torch.rand(n_way * k, 1, 28, 28, generator=gen, dtype=DTYPE),
+        torch.rand(n_way * k, *shape, generator=gen, dtype=DTYPE),
         labels.repeat_interleave(k),
-        torch.rand(n_way * q, 1, 28, 28, generator=gen, dtype=DTYPE),
+        torch.rand(n_way * q, *shape, generator=gen, dtype=DTYPE),
         labels.repeat_interleave(q),
         n_way,
     )
@@ -81,6 +83,15 @@ def test_meta_gradient_equals_plain_autograd_loop(steps, first_order):
     tasks = [random_task(10), random_task(11, n_way=3, k=2)]
     _, mine = meta_gradient(model, params, tasks, 0.1, steps, first_order)
     assert_close(mine, plain_maml_gradient(params, tasks, 0.1, steps, first_order))
+
+
+def test_meta_gradient_on_cifar_sized_colour_images_equals_plain_loop():
+    """3 input channels (block 1's patches in unfold's channel-major order), 32×32 images
+    (every pool even-sized: 32→16→8→4→2), 5-shot support sets (model.first_block, pooling)."""
+    model, params = conv4_params(channels=3, size=32)
+    tasks = [random_task(20, k=5, shape=(3, 32, 32)), random_task(21, shape=(3, 32, 32))]
+    _, mine = meta_gradient(model, params, tasks, 0.1, 1)
+    assert_close(mine, plain_maml_gradient(params, tasks, 0.1, 1))
 
 
 def test_block_one_rewrite_is_exact_with_negative_scales_and_tied_pixels():
