@@ -20,7 +20,9 @@ after each parallel region under OpenMP's default wait policy, are asleep before
 next worker starts. The default wait policy is kept because training runs use it
 (``OMP_WAIT_POLICY=PASSIVE`` slows the intra-op-threaded variants by up to 1.7x).
 
-Reported: median seconds per iteration, peak RSS and its growth over the timed rounds,
+Reported: median seconds per iteration (the first round dropped), the speedup as the
+ratio of medians and as the median of the rounds' paired ratios with its
+distribution-free 95% interval (order statistics), peak RSS and its growth over the timed rounds,
 the peak of live tensor memory of one step (profiler; for ``ours-workers``, which the
 profiler cannot follow across threads, an upper bound: T × the peak of a one-task step,
 plus one parameter-sized tensor per task), the meta-gradient difference, achieved GFLOP/s
@@ -37,6 +39,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import multiprocessing as mp
 import os
 import resource
@@ -301,6 +304,22 @@ def float64_gradients() -> tuple[list, list]:
     )
 
 
+def median_interval(values: list[float], level: float = 0.95) -> tuple[float, float]:
+    """Distribution-free interval for the median: order statistics (j, n + 1 - j) with j
+    the largest rank whose binomial(n, 1/2) coverage is still at least ``level``."""
+    ordered, n = sorted(values), len(values)
+    below = 0.0  # P(Bin(n, 1/2) < j)
+    rank = 0
+    for j in range(1, n // 2 + 1):
+        below += math.comb(n, j - 1) / 2**n
+        if 1 - 2 * below < level:
+            break
+        rank = j
+    if rank == 0:
+        return ordered[0], ordered[-1]
+    return ordered[rank - 1], ordered[n - rank]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--threads", type=int, default=2)
@@ -346,6 +365,10 @@ def main() -> None:
         float(np.abs(a - b).max() / np.abs(b).max()) for a, b in zip(grads["ours"], grads["plain"])
     )
     medians = {name: statistics.median(values[1:]) for name, values in times.items()}
+    ratios = {  # paired: the plain loop's and ours' times in the same round
+        name: [p / o for p, o in zip(times["plain"][1:], times[name][1:])]
+        for name in ("ours", "ours-workers")
+    }
     peak = matmul_peak(args.threads, args.cpus)
     flops = stats["ours"]["flops"]
     best = min(("ours", "ours-workers"), key=medians.get)
@@ -356,6 +379,10 @@ def main() -> None:
         "seconds_per_iteration": medians,
         "fastest_of_ours": best,
         "speedup_vs_plain": medians["plain"] / medians[best],
+        "speedup_per_round_median_95ci": {
+            name: [statistics.median(ratios[name]), *median_interval(ratios[name])]
+            for name in ratios
+        },
         "speedup_vs_plain_with_malloc": medians["plain+malloc"] / medians[best],
         "peak_rss_growth_mib": {n: round(s["rss_growth_mib"], 1) for n, s in stats.items()},
         "peak_rss_mib": {n: round(s["peak_rss_mib"], 1) for n, s in stats.items()},

@@ -30,4 +30,7 @@ class CentredMoments(torch.autograd.Function):
     def backward(ctx, grad_centred: torch.Tensor, grad_variance: torch.Tensor) -> torch.Tensor:
         (centred,) = ctx.saved_tensors
         grad = grad_centred - grad_centred.sum(0) / len(centred)
-        return torch.addcmul(grad, centred, grad_variance * (2 / len(centred)))
+        scale = grad_variance * (2 / len(centred))
+        if torch.is_grad_enabled():  # building the graph of a second-order gradient
+            return torch.addcmul(grad, centred, scale)
+        return grad.addcmul_(centred, scale)  # in place: one full-size temporary fewer
