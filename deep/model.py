@@ -43,8 +43,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.func import functional_call
 
-from maml_landscape.deep.moments import CentredMoments
-from maml_landscape.deep.pooling import MaxPool2x2, PooledProjection
+from maml_landscape.deep.pooling import CentredPool, PooledProjection
 
 Params = dict[str, torch.Tensor]
 
@@ -110,21 +109,17 @@ def first_block(
 def later_block(x: torch.Tensor, gamma: torch.Tensor, beta: torch.Tensor) -> torch.Tensor:
     """relu(max_pool(batch_norm(x))) of blocks 2-4, x the convolution's output.
 
-    The pool is taken of s·(x - μ) before BatchNorm's scale (see :func:`pooled_norm`),
-    and the batch moments on x as rows (n·h·w, channels), a view for channels-last x (as
-    a CPU convolution of channels-last input returns) by :class:`CentredMoments`. These
-    are as accurate in float32 as torch's NCHW BatchNorm: on a 50×64×14×14 test tensor
-    the variance is off by 2e-7 (relative), and the normalised output of torch's
-    channels-last BatchNorm kernel by 5e-5 against 1e-6 for its NCHW kernel; the first
-    error, amplified by second-order meta-gradients, was 2% of the meta-gradient.
+    The pool is taken of s·(x - x̄) before BatchNorm's scale (see :func:`pooled_norm`),
+    with the batch moments taken on x as rows (n·h·w, channels), a view for
+    channels-last x, as a CPU convolution of channels-last input returns
+    (:class:`CentredPool`). They are as accurate in float32 as torch's NCHW BatchNorm:
+    on a 50×64×14×14 test tensor the variance is off by 2e-7 (relative); the normalised
+    output of torch's channels-last BatchNorm kernel is off by 5e-5, against 1e-6 for
+    its NCHW kernel, an error that second-order meta-gradients amplified to 2%.
     """
-    n, channels, height, width = x.shape
-    centred, variance = CentredMoments.apply(x.permute(0, 2, 3, 1).reshape(-1, channels))
     sign = signs(gamma)
-    if bool((sign < 0).any()):
-        centred = centred * sign
-    signed = centred.view(n, height, width, channels).permute(0, 3, 1, 2)
-    return pooled_norm(MaxPool2x2.apply(signed), variance, gamma, beta)
+    pooled, variance = CentredPool.apply(x, sign)
+    return pooled_norm(pooled, variance, gamma, beta)
 
 
 def signs(gamma: torch.Tensor) -> torch.Tensor:

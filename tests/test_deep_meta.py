@@ -9,6 +9,7 @@ import torch.nn.functional as F  # noqa: E402
 
 from maml_landscape.deep.meta import TaskBatch, meta_gradient, task_loss  # noqa: E402
 from maml_landscape.deep.model import Conv4, init_params  # noqa: E402
+from maml_landscape.deep.pooling import CentredPool  # noqa: E402
 
 pytestmark = pytest.mark.deep
 DTYPE = torch.float64
@@ -92,6 +93,22 @@ def test_meta_gradient_on_cifar_sized_colour_images_equals_plain_loop():
     tasks = [random_task(20, k=5, shape=(3, 32, 32)), random_task(21, shape=(3, 32, 32))]
     _, mine = meta_gradient(model, params, tasks, 0.1, 1)
     assert_close(mine, plain_maml_gradient(params, tasks, 0.1, 1))
+
+
+@pytest.mark.parametrize("layout", [torch.channels_last, torch.contiguous_format])
+def test_centred_pool_gradients_of_first_and_second_order(layout):
+    """pooling.CentredPool against finite differences, with flipped channels and an odd
+    side (7 → 3, the last row and column dropped), in both memory layouts."""
+    gen = torch.Generator().manual_seed(30)
+    x = torch.randn(3, 4, 7, 7, generator=gen, dtype=DTYPE).contiguous(memory_format=layout)
+    sign = torch.tensor([1.0, -1.0, 1.0, -1.0], dtype=DTYPE)
+
+    def pool(x):
+        return CentredPool.apply(x, sign)
+
+    x.requires_grad_(True)
+    assert torch.autograd.gradcheck(pool, (x,))
+    assert torch.autograd.gradgradcheck(pool, (x,))
 
 
 def test_block_one_rewrite_is_exact_with_negative_scales_and_tied_pixels():
