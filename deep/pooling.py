@@ -54,6 +54,11 @@ def unpool(grad: torch.Tensor, offsets: torch.Tensor, size: tuple[int, int]) -> 
     return F.max_unpool2d(grad, indices, 2, output_size=size)
 
 
+def as_rows(x: torch.Tensor) -> torch.Tensor:
+    """(n, c, h, w) → (n·h·w, c): a view for channels-last x."""
+    return x.permute(0, 2, 3, 1).reshape(-1, x.shape[1])
+
+
 class CentredPool(torch.autograd.Function):
     """For a convolution's output x (n, c, h, w) and signs s (c,): the 2×2 max-pool of
     s·(x - x̄) and the biased variance v of each channel, x̄ and v over (n, h, w).
@@ -65,7 +70,7 @@ class CentredPool(torch.autograd.Function):
 
     m = n·h·w (the ∂L/∂v term has zero mean, as x - x̄ has; mean(r) = s·Σ∂L/∂pool / m,
     as routing keeps sums): one full-size tensor, updated in place, where autograd of
-    the same lines holds five at once. When a graph is being built (the inner step of
+    the forward's lines allocates five. When a graph is being built (the inner step of
     second-order MAML) it is computed out of place from x, so that it can be
     differentiated again.
     """
@@ -104,11 +109,6 @@ class CentredPool(torch.autograd.Function):
         return grad.view(n, height, width, channels).permute(0, 3, 1, 2), None
 
 
-def as_rows(x: torch.Tensor) -> torch.Tensor:
-    """(n, c, h, w) → (n·h·w, c): a view for channels-last x."""
-    return x.permute(0, 2, 3, 1).reshape(-1, x.shape[1])
-
-
 class PooledProjection(torch.autograd.Function):
     """``max_pool2d`` over the image plane of ``patches @ filters.T``: block 1's pooled
     convolution from its (n, h, w, d) patches, without a full-size tensor in either pass.
@@ -138,8 +138,7 @@ class PooledProjection(torch.autograd.Function):
         for chunk, grad_chunk, offset_chunk in zip(
             patches.split(CHUNK), grad.split(CHUNK), offsets.split(CHUNK)
         ):
-            full = unpool(grad_chunk, offset_chunk, size)  # (chunk, c, h, w), channels-last
-            rows = full.permute(0, 2, 3, 1).reshape(-1, full.shape[1])
+            rows = as_rows(unpool(grad_chunk, offset_chunk, size))  # (chunk·h·w, c)
             # (d × rows) @ (rows × c): ~8x faster than (c × rows) @ (rows × d) for d = 9
             grad_filters = grad_filters + (chunk.reshape(len(rows), -1).T @ rows).T
         return None, grad_filters
