@@ -136,7 +136,8 @@ def _common(parser: argparse.ArgumentParser, experiment: bool = True) -> None:
         type=int,
         default=1,
         help="threads that process an iteration's tasks in parallel (CPU; "
-        "training and evaluation; try --workers 2 --threads 1 on 2 cores: about 1.7x faster); "
+        "training and evaluation; try --workers 2 --threads 1 on 2 cores, the fastest "
+        "setting in benchmarks/bench_deep_maml.py); "
         "the result equals "
         "--workers 1 --threads 1 bit for bit (other --threads change float rounding only)",
     )

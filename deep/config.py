@@ -142,8 +142,8 @@ PROFILES = {
         200,
         8,
         100,
-        "real data on 2 CPU cores, under an hour for Table 1 (46 min measured with --workers 2 "
-        "--threads 1 on 2 x86-64 cores, torch 2.13; 55 min with --threads 2): 600 instead of 20,000 "
+        "real data on 2 CPU cores, under an hour for Table 1 (34 min measured with --workers 2 "
+        "--threads 1 on 2 x86-64 cores, torch 2.13): 600 instead of 20,000 "
         "iterations, 2 instead of 5 seeds, 200 instead of 500 evaluation tasks per class "
         "set; 8 tasks per iteration and every learning rate as in the paper",
     ),
