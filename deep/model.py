@@ -103,7 +103,7 @@ def first_block(
     filters = weight.flatten(1)
     sign = signs(gamma)
     pooled = PooledProjection.apply(centred.view(n, height, width, -1), sign[:, None] * filters)
-    return pooled_norm(pooled, ((filters @ covariance) * filters).sum(1), gamma, beta)
+    return pooled_norm(pooled, ((filters @ covariance) * filters).sum(1), sign, gamma, beta)
 
 
 def later_block(x: torch.Tensor, gamma: torch.Tensor, beta: torch.Tensor) -> torch.Tensor:
@@ -119,7 +119,7 @@ def later_block(x: torch.Tensor, gamma: torch.Tensor, beta: torch.Tensor) -> tor
     """
     sign = signs(gamma)
     pooled, variance = CentredPool.apply(x, sign)
-    return pooled_norm(pooled, variance, gamma, beta)
+    return pooled_norm(pooled, variance, sign, gamma, beta)
 
 
 def signs(gamma: torch.Tensor) -> torch.Tensor:
@@ -128,15 +128,19 @@ def signs(gamma: torch.Tensor) -> torch.Tensor:
 
 
 def pooled_norm(
-    pooled: torch.Tensor, variance: torch.Tensor, gamma: torch.Tensor, beta: torch.Tensor
+    pooled: torch.Tensor,
+    variance: torch.Tensor,
+    sign: torch.Tensor,
+    gamma: torch.Tensor,
+    beta: torch.Tensor,
 ) -> torch.Tensor:
-    """relu of BatchNorm's output pooled, from ``pooled`` = max_pool(s·(x - μ)).
+    """relu of BatchNorm's output pooled, from ``pooled`` = max_pool(s·(x - μ)), s = ``sign``.
 
     BatchNorm is a_c·(x - μ_c) + β_c with a_c = γ_c/σ_c, σ_c² the biased batch variance,
     and its max-pool is |a_c|·pool(s_c·(x - μ_c)) + β_c for s_c the sign of γ_c (at
     γ_c = 0 both sides equal β_c).
     """
-    scale = signs(gamma) * gamma / torch.sqrt(variance + BN_EPS)
+    scale = sign * gamma / torch.sqrt(variance + BN_EPS)
     return F.relu(pooled * scale[:, None, None] + beta[:, None, None])
 
 
