@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from maml_landscape.atomic import write_bytes_atomically
+from maml_landscape.validate import printable
 
 #: Environment variable that moves the cache (default ``~/.cache/maml_landscape``).
 CACHE_ENV = "MAML_LANDSCAPE_CACHE"
@@ -23,19 +26,10 @@ def default_cache_dir() -> Path:
 def atomic_write_bytes(path: Path, payload: Callable[[Any], None]) -> None:
     """Write a file through ``payload(file_object)`` to a temporary name, then rename it.
 
-    A reader never sees a half-written file, and a killed writer leaves the old one.
+    A reader never sees a half-written file, and a killed writer leaves the old one;
+    see :func:`maml_landscape.atomic.write_bytes_atomically`, which does the work.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as file:
-            payload(file)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_bytes_atomically(Path(path), payload)
 
 
 def cached_array(
@@ -43,12 +37,26 @@ def cached_array(
 ) -> tuple[np.ndarray, dict[str, Any]]:
     """Load ``name.npy`` and its ``name.json`` index from ``cache_dir``, building them once.
 
-    ``build()`` returns the array and a JSON-serialisable index (names, provenance).
+    ``build()`` returns the array and a JSON-serialisable index (names, provenance). A
+    cached pair that cannot be read (truncated, corrupt, or not matching each other) is
+    rebuilt from the sources, with one warning line on stderr naming the file.
     """
     array_path = cache_dir / f"{name}.npy"
     index_path = cache_dir / f"{name}.json"
     if array_path.exists() and index_path.exists():
-        return np.load(array_path, mmap_mode=None), json.loads(index_path.read_text())
+        try:
+            array = np.load(array_path, mmap_mode=None, allow_pickle=False)
+            index = json.loads(index_path.read_text(encoding="utf-8"))
+            lengths = {len(v) for v in index.values() if isinstance(v, list)}
+            if array.dtype != np.uint8 or lengths - {len(array)}:
+                raise ValueError(f"{len(array)} arrays but an index of {sorted(lengths)}")
+            return array, index
+        except (OSError, EOFError, ValueError, AttributeError) as error:
+            print(
+                f"maml-landscape: warning: cached {printable(array_path)} is unreadable "
+                f"({str(error)[:80]}); rebuilding it from the data",
+                file=sys.stderr,
+            )
     array, index = build()
     atomic_write_bytes(array_path, lambda f: np.save(f, array))
     atomic_write_bytes(index_path, lambda f: f.write(json.dumps(index, indent=1).encode()))

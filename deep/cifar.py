@@ -65,19 +65,26 @@ def _read_members(source: Path) -> dict[str, dict]:
             return {m: unpickle((source / m).read_bytes()) for m in MEMBERS}
         with tarfile.open(source, "r:gz") as archive:
             return {m: unpickle(archive.extractfile(f"{FOLDER}/{m}").read()) for m in MEMBERS}
-    except (OSError, KeyError, EOFError, pickle.UnpicklingError, tarfile.TarError) as error:
+    except Exception as error:  # a damaged pickle can raise almost any exception type
+        reason = str(error).splitlines()[0][:100] if str(error) else type(error).__name__
         raise DatasetError(
-            f"cannot read CIFAR-100 from {source}: {error}; {DOWNLOAD_HINT}"
-        ) from error
+            f"cannot read CIFAR-100 from {source}: {reason}; {DOWNLOAD_HINT}"
+        ) from None
 
 
 def _build(source: Path) -> tuple[np.ndarray, dict]:
     members = _read_members(source)
-    names = list(members["meta"]["fine_label_names"])
-    data = np.concatenate([np.asarray(members[m]["data"], dtype=np.uint8) for m in MEMBERS[:2]])
-    labels = np.concatenate([np.asarray(members[m]["fine_labels"]) for m in MEMBERS[:2]])
-    counts = np.bincount(labels, minlength=len(names))
-    if data.shape[1] != 3072 or len(set(counts.tolist())) != 1 or len(data) != len(labels):
+    try:
+        names = list(members["meta"]["fine_label_names"])
+        data = np.concatenate(
+            [np.asarray(members[m]["data"], dtype=np.uint8) for m in MEMBERS[:2]]
+        )
+        labels = np.concatenate([np.asarray(members[m]["fine_labels"]) for m in MEMBERS[:2]])
+        counts = np.bincount(labels, minlength=len(names))
+        usable = data.ndim == 2 and data.shape[1] == 3072 and len(set(counts.tolist())) == 1
+    except (KeyError, TypeError, ValueError, IndexError):
+        usable = False
+    if not usable or len(data) != len(labels):
         raise DatasetError(
             f"{source} is not in the cifar-100-python format (data N×3072, equal images per "
             f"class); {DOWNLOAD_HINT}"

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import sys
 from pathlib import Path
 
+from maml_landscape import validate
 from maml_landscape.deep.config import EXPERIMENTS, PROFILES, with_overrides
 from maml_landscape.deep.errors import DatasetError
 from maml_landscape.deep.hard_alphabets import DEFAULT_HARD_SOURCE, parse_hard_alphabets
-from maml_landscape.deep.plans import PlanOptions
+from maml_landscape.deep.plans import ALGORITHMS, PlanOptions
 from maml_landscape.deep.results import load_tables, render, write_json
 from maml_landscape.deep.tuning import PAPER_GRID
+from maml_landscape.errors import InputError, UsageError
 
 DEFAULT_OUT = Path("reports")
 
@@ -30,24 +31,20 @@ profiles:
 """ + "\n".join(f"  {p.name:<6} {p.description}" for p in PROFILES.values())
 
 
+def _checked(check, name: str):
+    """A validate.* checker as an argparse type (one line on bad input)."""
+    return validate.argparse_type(check, name)
+
+
 def _seeds(text: str) -> tuple[int, ...]:
     try:
-        seeds = tuple(int(s) for s in text.split(","))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"seeds must be integers like 0,1,2, got {text!r}"
-        ) from None
-    return seeds
+        return validate.distinct_seeds("--seeds", text.split(","))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _positive(text: str) -> float:
-    try:
-        rate = float(text)
-    except ValueError:
-        rate = math.nan
-    if not (rate > 0 and math.isfinite(rate)):
-        raise argparse.ArgumentTypeError(f"a learning rate must be a positive number, got {text!r}")
-    return rate
+    return _checked(validate.positive_finite, "a learning rate")(text)
 
 
 def _rate(text: str) -> float | str:
@@ -55,14 +52,29 @@ def _rate(text: str) -> float | str:
 
 
 def _rates(text: str) -> tuple[float, ...]:
-    rates = tuple(_positive(t) for t in _names(text))
+    rates = tuple(_positive(t) for t in _split(text))
     if not rates:
         raise argparse.ArgumentTypeError(f"give learning rates like 1e-2,1e-3, got {text!r}")
     return rates
 
 
-def _names(text: str) -> tuple[str, ...]:
+def _split(text: str) -> tuple[str, ...]:
     return tuple(n.strip() for n in text.split(",") if n.strip())
+
+
+def _names(text: str) -> tuple[str, ...]:
+    names = _split(text)
+    if not names:
+        raise argparse.ArgumentTypeError(f"give names separated by commas, e.g. large,small; got {text!r}")
+    return names
+
+
+def _count(name: str):
+    return _checked(validate.positive_int, name)
+
+
+def _path(name: str):
+    return _checked(validate.given_path, name)
 
 
 def _common(parser: argparse.ArgumentParser, experiment: bool = True) -> None:
@@ -73,37 +85,53 @@ def _common(parser: argparse.ArgumentParser, experiment: bool = True) -> None:
     )
     parser.add_argument(
         "--data-dir",
-        type=Path,
+        type=_path("--data-dir"),
         required=True,
         help="folder with Omniglot's images_background.zip/images_evaluation.zip "
         "or cifar-100-python.tar.gz (or their extracted folders)",
     )
     parser.add_argument(
         "--cache-dir",
-        type=Path,
+        type=_path("--cache-dir"),
         default=None,
         help="where preprocessed .npy arrays go (default $MAML_LANDSCAPE_CACHE "
         "or ~/.cache/maml_landscape)",
     )
     parser.add_argument(
         "--out-dir",
-        type=Path,
+        type=_path("--out-dir"),
         default=DEFAULT_OUT,
         help="report folder; results go to OUT/deep (default: reports)",
     )
     parser.add_argument(
         "--checkpoint-dir",
-        type=Path,
+        type=_path("--checkpoint-dir"),
         default=None,
         help="checkpoints (default: OUT/deep/checkpoints)",
     )
-    parser.add_argument("--iterations", type=int, help="override the profile's iterations")
+    parser.add_argument(
+        "--iterations", type=_count("--iterations"), help="override the profile's iterations"
+    )
     parser.add_argument("--seeds", type=_seeds, help="override the profile's seeds, e.g. 0,1,2")
     parser.add_argument(
-        "--eval-tasks", type=int, help="override the evaluation tasks per class set"
+        "--eval-tasks",
+        type=_count("--eval-tasks"),
+        help="override the evaluation tasks per class set",
     )
-    parser.add_argument("--meta-batch", type=int, help="override the tasks per iteration")
-    parser.add_argument("--checkpoint-every", type=int, help="iterations between checkpoints")
+    parser.add_argument(
+        "--meta-batch", type=_count("--meta-batch"), help="override the tasks per iteration"
+    )
+    parser.add_argument(
+        "--checkpoint-every",
+        type=_count("--checkpoint-every"),
+        help="iterations between checkpoints",
+    )
+    parser.add_argument(
+        "--allow-code-change",
+        action="store_true",
+        help="resume checkpoints written by other training code (refused by default; the run's "
+        "JSON then records both code versions)",
+    )
     parser.add_argument(
         "--nal-lr",
         type=_rate,
@@ -111,14 +139,19 @@ def _common(parser: argparse.ArgumentParser, experiment: bool = True) -> None:
         help="NAL's outer learning rate: the paper's 1e-6 (default), a number, or 'tuned' "
         "(the rate 'deep tune-nal' selected, read from OUT/deep)",
     )
-    parser.add_argument("--maml-lr", type=float, default=1e-3, help="MAML's outer learning rate")
-    parser.add_argument("--inner-lr", type=float, default=0.1, help="adaptation learning rate")
+    parser.add_argument(
+        "--maml-lr", type=_positive, default=1e-3, help="MAML's outer learning rate"
+    )
+    parser.add_argument(
+        "--inner-lr", type=_positive, default=0.1, help="adaptation learning rate"
+    )
     parser.add_argument("--first-order", action="store_true", help="first-order MAML")
     parser.add_argument(
         "--cifar-nk",
         choices=("c5", "main"),
-        default="c5",
-        help="FS-CIFAR100 (N,K): App. C.5's (2,50)/(20,5) or main text's (2,10)/(20,1)",
+        default=None,
+        help="FS-CIFAR100 (N,K): App. C.5's (2,50)/(20,5) (default) or main text's (2,10)/(20,1); "
+        "cifar only",
     )
     parser.add_argument(
         "--hard-alphabets",
@@ -126,14 +159,21 @@ def _common(parser: argparse.ArgumentParser, experiment: bool = True) -> None:
         default=None,
         help=f"'A,B,...' or a select-hard JSON (default: {DEFAULT_HARD_SOURCE[:60]}...)",
     )
-    parser.add_argument("--split-seed", type=int, default=0, help="seed of the easy/class split")
+    parser.add_argument(
+        "--split-seed",
+        type=_checked(validate.non_negative_int, "--split-seed"),
+        default=0,
+        help="seed of the easy/class split",
+    )
     parser.add_argument("--settings", type=_names, help="subset, e.g. large or p=0.99,p=0.01")
     parser.add_argument("--algorithms", type=_names, help="subset, e.g. maml,nal-1")
     parser.add_argument("--device", default="cpu", help="torch device, e.g. cpu or cuda")
-    parser.add_argument("--threads", type=int, help="torch CPU threads (default: torch's)")
+    parser.add_argument(
+        "--threads", type=_count("--threads"), help="torch CPU threads (default: torch's)"
+    )
     parser.add_argument(
         "--workers",
-        type=int,
+        type=_count("--workers"),
         default=1,
         help="threads that process an iteration's tasks in parallel (CPU; "
         "training and evaluation; try --workers 2 --threads 1 on 2 cores, the fastest "
@@ -157,7 +197,26 @@ def _nal_rate(args: argparse.Namespace) -> float:
     return tuned_rate(_paths(args).results_dir, args.experiment, args.profile)
 
 
+def _refuse_conflicts(args: argparse.Namespace) -> None:
+    """Options that the chosen experiment or algorithms would silently ignore are errors."""
+    experiment = getattr(args, "experiment", "omniglot")
+    command = args.deep_command
+    if args.cifar_nk is not None and experiment != "cifar":
+        raise UsageError(f"--cifar-nk applies to the cifar experiment only, not {experiment}")
+    if args.hard_alphabets and (experiment != "omniglot" or command == "select-hard"):
+        where = "select-hard (it ranks every alphabet)" if command == "select-hard" else experiment
+        raise UsageError(f"--hard-alphabets applies to 'deep run omniglot' only, not {where}")
+    if args.first_order:
+        algorithms = args.algorithms or ALGORITHMS.get(experiment, ("maml",))
+        if command == "tune-nal" or not any(a == "maml" for a in algorithms):
+            raise UsageError(
+                "--first-order changes MAML only, and no MAML run is chosen; drop it or add maml "
+                "to --algorithms"
+            )
+
+
 def _options(args: argparse.Namespace) -> PlanOptions:
+    _refuse_conflicts(args)
     kwargs = {}
     if args.hard_alphabets:
         kwargs["hard_alphabets"] = parse_hard_alphabets(args.hard_alphabets)
@@ -166,7 +225,7 @@ def _options(args: argparse.Namespace) -> PlanOptions:
         nal_lr=_nal_rate(args),
         inner_lr=args.inner_lr,
         first_order=args.first_order,
-        cifar_nk=args.cifar_nk,
+        cifar_nk=args.cifar_nk or "c5",
         split_seed=args.split_seed,
         settings=args.settings,
         algorithms=args.algorithms,
@@ -209,9 +268,19 @@ def _prepare_torch(args: argparse.Namespace) -> None:
 
 
 def _torch_job(args: argparse.Namespace):
-    """Set torch up for a training command; its profile and paths."""
+    """Set torch up for a training command; its profile and paths, proved writable first.
+
+    Every folder a training command writes is checked before any work starts, so a
+    read-only folder never costs a finished run.
+    """
+    from maml_landscape.deep.cache import default_cache_dir
+
+    profile, paths = _profile(args), _paths(args)
+    validate.writable_dir("--out-dir", paths.results_dir)
+    validate.writable_dir("--checkpoint-dir", paths.checkpoint_dir)
+    validate.writable_dir("--cache-dir", paths.cache_dir or default_cache_dir())
     _prepare_torch(args)
-    return _profile(args), _paths(args)
+    return profile, paths
 
 
 def _device_ok(torch, device: str) -> bool:
@@ -226,8 +295,15 @@ def _guarded(handler):
     def run(args: argparse.Namespace) -> int:
         try:
             return handler(args)
-        except (DatasetError, ValueError, argparse.ArgumentTypeError) as error:
-            print(f"maml-landscape deep: error: {error}", file=sys.stderr)
+        except (InputError, ValueError, argparse.ArgumentTypeError) as error:
+            print(f"maml-landscape deep: error: {_one_line(error)}", file=sys.stderr)
+            return 2
+        except OSError as error:
+            where = validate.printable(error.filename) if error.filename else "a file"
+            print(
+                f"maml-landscape deep: error: cannot use {where}: {error.strerror or error}",
+                file=sys.stderr,
+            )
             return 2
         except ImportError as error:
             print(
@@ -240,19 +316,25 @@ def _guarded(handler):
     return run
 
 
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
+
+
 @_guarded
 def run_command(args: argparse.Namespace) -> int:
     """Train and evaluate every run of the experiment (resuming), then print the table."""
-    _prepare_torch(args)
+    options = _options(args)
+    profile, paths = _torch_job(args)
     from maml_landscape.deep.runner import run_experiment
 
     table = run_experiment(
         args.experiment,
-        _profile(args),
-        _options(args),
-        _paths(args),
+        profile,
+        options,
+        paths,
         verify_checksum=not args.no_verify_checksum,
         show_progress=not args.quiet,
+        allow_code_change=args.allow_code_change,
     )
     print(render(table))
     return 0
@@ -274,28 +356,33 @@ def status_command(args: argparse.Namespace) -> int:
 @_guarded
 def table_command(args: argparse.Namespace) -> int:
     """Print every stored table under OUT/deep beside the paper's values."""
-    tables = load_tables(args.out_dir / "deep")
-    if not tables:
-        print(f"no tables in {args.out_dir / 'deep'}; run 'maml-landscape deep run ...' first")
-        return 0
+    problems: list[str] = []
+    tables = load_tables(args.out_dir / "deep", problems)
     for table in tables:
         print(render(table), end="\n\n")
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise DatasetError(problems[0] + more)
+    if not tables:
+        print(f"no tables in {args.out_dir / 'deep'}; run 'maml-landscape deep run ...' first")
     return 0
 
 
 @_guarded
 def select_hard_command(args: argparse.Namespace) -> int:
     """Run App. C.4's hard-alphabet selection and write its outcome (JSON)."""
+    options = _options(args)
     profile, paths = _torch_job(args)
     from maml_landscape.deep.selection import select_hard
 
     outcome = select_hard(
         profile,
-        _options(args),
+        options,
         paths,
         args.tasks_per_alphabet,
         seed=profile.seeds[0],
         show_progress=not args.quiet,
+        allow_code_change=args.allow_code_change,
     )
     target = paths.results_dir / f"hard-alphabets-{profile.name}.json"
     write_json(target, outcome)
@@ -309,22 +396,27 @@ def select_hard_command(args: argparse.Namespace) -> int:
 @_guarded
 def tune_nal_command(args: argparse.Namespace) -> int:
     """Retrain NAL at each outer learning rate of a grid, pick the best on training classes."""
+    options = _options(args)
     profile, paths = _torch_job(args)
     from maml_landscape.deep.tuning import tune_nal, tuning_path
 
     outcome = tune_nal(
         args.experiment,
         profile,
-        _options(args),
+        options,
         paths,
         grid=args.grid,
         validation_tasks=args.validation_tasks,
         show_progress=not args.quiet,
         verify_checksum=not args.no_verify_checksum,
+        allow_code_change=args.allow_code_change,
     )
     target = tuning_path(paths.results_dir, args.experiment, profile.name)
     write_json(target, outcome)
     for candidate in outcome["candidates"]:
+        if "diverged" in candidate:
+            print(f"lr {candidate['lr']:<8g} diverged: {candidate['diverged']}")
+            continue
         print(
             f"lr {candidate['lr']:<8g} validation accuracy {candidate['validation_accuracy']:5.1f}"
             f" ± {1.96 * candidate['standard_error']:.1f} %"
@@ -376,7 +468,9 @@ def add_subcommands(subparsers: argparse._SubParsersAction) -> None:
     table = commands.add_parser(
         "table", help="print stored tables beside the paper's", description=table_command.__doc__
     )
-    table.add_argument("--out-dir", type=Path, default=DEFAULT_OUT, help="report folder")
+    table.add_argument(
+        "--out-dir", type=_path("--out-dir"), default=DEFAULT_OUT, help="report folder"
+    )
     table.set_defaults(handler=table_command)
     select = commands.add_parser(
         "select-hard",
@@ -386,7 +480,7 @@ def add_subcommands(subparsers: argparse._SubParsersAction) -> None:
     _common(select, experiment=False)
     select.add_argument(
         "--tasks-per-alphabet",
-        type=int,
+        type=_count("--tasks-per-alphabet"),
         default=100,
         help="5-way 1-shot tasks per alphabet in the ranking (default 100, as for the shipped list)",
     )
@@ -409,7 +503,7 @@ def add_subcommands(subparsers: argparse._SubParsersAction) -> None:
     )
     tune.add_argument(
         "--validation-tasks",
-        type=int,
+        type=_count("--validation-tasks"),
         default=200,
         help="training-class tasks that score each rate (default 200)",
     )
@@ -419,5 +513,7 @@ def add_subcommands(subparsers: argparse._SubParsersAction) -> None:
         help="download CIFAR-100 (needs internet)",
         description=fetch_cifar_command.__doc__,
     )
-    fetch.add_argument("--data-dir", type=Path, required=True, help="where to put the archive")
+    fetch.add_argument(
+        "--data-dir", type=_path("--data-dir"), required=True, help="where to put the archive"
+    )
     fetch.set_defaults(handler=fetch_cifar_command)

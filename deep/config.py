@@ -17,6 +17,8 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field, replace
 
+from maml_landscape import validate
+
 EXPERIMENTS = ("omniglot", "cifar", "omniglot-p")
 PAPER_MAML_LR = 1e-3
 PAPER_NAL_LR = 1e-6
@@ -24,6 +26,8 @@ PAPER_INNER_LR = 0.1
 #: (N, K) of easy and hard FS-CIFAR100 tasks: C.5 ("we used 5x as many samples") and main text.
 CIFAR_NK = {"c5": ((2, 50), (20, 5)), "main": ((2, 10), (20, 1))}
 P_HARD_VALUES = (0.99, 0.5, 0.01)
+#: The largest finite value of each training dtype (torch.finfo(dtype).max).
+DTYPE_MAX = {"float32": 3.4028234663852886e38, "float64": 1.7976931348623157e308}
 
 
 @dataclass(frozen=True)
@@ -75,18 +79,16 @@ class RunConfig:
     def __post_init__(self) -> None:
         if self.experiment not in EXPERIMENTS:
             raise ValueError(f"experiment must be one of {EXPERIMENTS}, got {self.experiment!r}")
-        for name in (
-            "iterations",
-            "meta_batch",
-            "eval_tasks",
-            "checkpoint_every",
-            "query",
-            "workers",
-        ):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be ≥ 1, got {getattr(self, name)}")
-        if self.outer_lr <= 0 or self.inner_lr <= 0:
-            raise ValueError("learning rates must be positive")
+        for name in ("iterations", "meta_batch", "eval_tasks", "checkpoint_every", "query", "workers"):
+            validate.positive_int(name, getattr(self, name))
+        for name in ("outer_lr", "inner_lr"):
+            rate = validate.positive_finite(name, getattr(self, name))
+            if rate > DTYPE_MAX.get(self.dtype, float("inf")):
+                raise ValueError(
+                    f"{name} {rate:g} exceeds the largest {self.dtype} ({DTYPE_MAX[self.dtype]:.3g}); "
+                    "give a learning rate the parameters can hold"
+                )
+        validate.non_negative_int("seed", self.seed)
         if self.dtype not in ("float32", "float64"):
             raise ValueError(f"dtype must be float32 or float64, got {self.dtype!r}")
 
@@ -123,6 +125,11 @@ class Profile:
     checkpoint_every: int
     description: str
     overrides: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        for name in ("iterations", "eval_tasks", "meta_batch", "checkpoint_every"):
+            validate.positive_int(name, getattr(self, name))
+        validate.distinct_seeds("seeds", self.seeds)
 
 
 PROFILES = {

@@ -56,7 +56,11 @@ def load_pools(
     if experiment == "omniglot":
         pool = omniglot.pool
         return Pools(
-            pool, pool, pool, "Omniglot, all 1623 characters; alphabet split in the config"
+            pool,
+            pool,
+            pool,
+            f"Omniglot, all {pool.n_classes} characters of {len(pool.group_names)} alphabets; "
+            "alphabet split in the config",
         )
     background = omniglot.pool.classes_in_groups(omniglot.background_alphabets)
     evaluation = np.setdiff1d(np.arange(omniglot.pool.n_classes), background)

@@ -112,15 +112,37 @@ def split_alphabets(
 
 
 def parse_hard_alphabets(value: str) -> tuple[str, ...]:
-    """A comma-separated list, or the JSON file written by ``deep select-hard``."""
+    """A comma-separated list, or the JSON file written by ``deep select-hard``.
+
+    A value that looks like a file (ends in ``.json`` or names a folder) must be one:
+    a missing file is never read as an alphabet name.
+    """
     path = Path(value)
+    looks_like_file = value.endswith(".json") or "/" in value or "\\" in value
     if path.is_file():
         try:
-            names = json.loads(path.read_text())["hard_alphabets"]
-        except (OSError, ValueError, KeyError, TypeError) as error:
-            raise ValueError(f"{path} is not a select-hard result ({error})") from error
-        return tuple(names)
+            names = json.loads(path.read_text(encoding="utf-8"))["hard_alphabets"]
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
+            raise ValueError(
+                f"--hard-alphabets {value} is not a select-hard result ({type(error).__name__}: "
+                f"{str(error)[:80]}); give the JSON written by 'deep select-hard' or A,B,..."
+            ) from None
+        if not isinstance(names, list) or not all(isinstance(n, str) and n.strip() for n in names):
+            raise ValueError(
+                f"--hard-alphabets {value}: 'hard_alphabets' must be a list of alphabet names, "
+                f"got {json.dumps(names)[:80]}"
+            )
+        return _distinct(tuple(names), value)
+    if looks_like_file:
+        raise ValueError(f"--hard-alphabets {value}: no such file; give a select-hard JSON or A,B,...")
     names = tuple(n.strip() for n in value.split(",") if n.strip())
     if not names:
         raise ValueError("give hard alphabets as 'A,B,...' or a select-hard JSON file")
+    return _distinct(names, value)
+
+
+def _distinct(names: tuple[str, ...], source: str) -> tuple[str, ...]:
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ValueError(f"--hard-alphabets {source} repeats {', '.join(repeated)}")
     return names

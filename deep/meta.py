@@ -25,6 +25,7 @@ from typing import TypeVar
 import torch
 import torch.nn.functional as F
 
+from maml_landscape.deep.errors import TrainingDiverged
 from maml_landscape.deep.model import Params, logits
 
 #: loss(outputs, targets, n_way) -> scalar; classification uses the first N logits.
@@ -175,5 +176,11 @@ def adapted_accuracy(
     start = {name: value.detach().requires_grad_(True) for name, value in params.items()}
     adapted = adapt(model, start, task, lr, steps, create_graph=False)
     with torch.no_grad():
-        predicted = logits(model, adapted, task.query_x)[:, : task.n_way].argmax(1)
+        outputs = logits(model, adapted, task.query_x)[:, : task.n_way]
+    if not bool(outputs.isfinite().all()):
+        raise TrainingDiverged(
+            f"evaluation: adaptation with inner lr {lr:g} gives NaN/inf outputs (an argmax of "
+            "them would be chance accuracy, not a result); lower --inner-lr"
+        )
+    predicted = outputs.argmax(1)
     return float((predicted == task.query_y).float().mean())

@@ -23,6 +23,7 @@ from PIL import Image
 from maml_landscape.deep.cache import cached_array, default_cache_dir
 from maml_landscape.deep.errors import DatasetError
 from maml_landscape.deep.pools import ClassPool
+from maml_landscape.validate import printable
 
 PARTS = ("images_background", "images_evaluation")
 IMAGE_SIZE = 28
@@ -76,20 +77,35 @@ def _fingerprint(sources: list[Path]) -> str:
     return digest.hexdigest()
 
 
-def preprocess_png(data: bytes) -> np.ndarray:
-    """One drawing as uint8 28×28, strokes bright (Finn et al. 2017 resize and inversion)."""
-    with Image.open(io.BytesIO(data)) as image:
-        small = image.convert("L").resize((IMAGE_SIZE, IMAGE_SIZE), resample=Image.LANCZOS)
+def preprocess_png(data: bytes, where: str = "an Omniglot image") -> np.ndarray:
+    """One drawing as uint8 28×28, strokes bright (Finn et al. 2017 resize and inversion).
+
+    Raises DatasetError naming ``where`` when ``data`` is not a readable image.
+    """
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            small = image.convert("L").resize((IMAGE_SIZE, IMAGE_SIZE), resample=Image.LANCZOS)
+    except (OSError, ValueError, Image.DecompressionBombError) as error:
+        raise DatasetError(
+            f"{where} is not a readable PNG ({type(error).__name__}); replace the file with the "
+            f"official one; {DOWNLOAD_HINT}"
+        ) from None
     return 255 - np.asarray(small, dtype=np.uint8)
 
 
 def _build(sources: dict[str, Path]) -> tuple[np.ndarray, dict]:
     drawings: dict[tuple[str, str, str], list[tuple[str, bytes]]] = {}
     for part, source in sources.items():
+        found = 0
         for alphabet, character, file_name, data in _png_entries(source, part):
-            drawings.setdefault((part, alphabet, character), []).append((file_name, data))
-    if not drawings:
-        raise DatasetError(f"no Omniglot PNGs found in {list(sources.values())}; {DOWNLOAD_HINT}")
+            where = f"{source}:{part}/{alphabet}/{character}/{file_name}"
+            drawings.setdefault((part, alphabet, character), []).append((where, data))
+            found += 1
+        if not found:
+            raise DatasetError(
+                f"no Omniglot PNGs in {printable(source)}: expected {part}/<Alphabet>/<character>/"
+                f"<id>.png inside (the official layout); {DOWNLOAD_HINT}"
+            )
     keys = sorted(drawings, key=lambda k: (PARTS.index(k[0]), k[1], _natural_key(k[2])))
     counts = {len(drawings[k]) for k in keys}
     if len(counts) != 1:
@@ -99,7 +115,7 @@ def _build(sources: dict[str, Path]) -> tuple[np.ndarray, dict]:
         )
     images = np.stack(
         [
-            np.stack([preprocess_png(d) for _, d in sorted(drawings[k], key=lambda e: e[0])])
+            np.stack([preprocess_png(d, w) for w, d in sorted(drawings[k], key=lambda e: e[0])])
             for k in keys
         ]
     )[:, :, None]

@@ -86,11 +86,18 @@ def provenance() -> dict[str, Any]:
 
 
 def write_json(path: Path, payload: dict[str, Any]) -> None:
-    atomic_write_bytes(path, lambda f: f.write(json.dumps(payload, indent=1).encode()))
+    """Strict JSON (a NaN or inf is a bug upstream: it raises instead of being stored)."""
+    text = json.dumps(payload, indent=1, allow_nan=False)
+    atomic_write_bytes(path, lambda f: f.write(text.encode()))
 
 
 def run_path(results_dir: Path, profile: str, name: str, digest: str, experiment: str) -> Path:
     return results_dir / "runs" / experiment / profile / f"{name}-{digest}.json"
+
+
+def failure_path(run_result: Path) -> Path:
+    """Where a run that failed (diverged) is recorded: beside its result, ``*.failed.json``."""
+    return run_result.with_name(run_result.stem + ".failed.json")
 
 
 def table_path(results_dir: Path, experiment: str, profile: str, tag: str = "") -> Path:
@@ -131,8 +138,8 @@ def aggregate(
             row.setdefault("loss_curves", []).append(curve)
         for cell, values in cell_accuracies(run).items():
             entry = row["cells"][cell]
-            entry["seed_means"].append(float(values.mean()) if len(values) else math.nan)
-            entry["task_sd"].append(float(values.std(ddof=1)) if len(values) > 1 else math.nan)
+            entry["seed_means"].append(float(values.mean()) if len(values) else None)
+            entry["task_sd"].append(float(values.std(ddof=1)) if len(values) > 1 else None)
             entry["tasks"].append(int(len(values)))
     for (setting, algorithm), row in rows.items():
         for cell, entry in row["cells"].items():
@@ -175,30 +182,53 @@ def timing(runs: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _known(value: float | None) -> bool:
+    """A stored number, not a missing one (None; NaN in tables written before strict JSON)."""
+    return value is not None and not math.isnan(value)
+
+
 def cell_estimate(entry: dict[str, Any]) -> Estimate | None:
     """Mean over seeds with its 95% interval (one seed: over that seed's tasks)."""
-    means = [m for m in entry["seed_means"] if not math.isnan(m)]
+    means = [m for m in entry["seed_means"] if _known(m)]
     if not means:
         return None
     if len(means) == 1:
         sd, tasks = entry["task_sd"][0], entry["tasks"][0]
-        if tasks < 2 or math.isnan(sd):
+        if tasks < 2 or not _known(sd):
             return None
         return estimate(means, sd, tasks)
     return estimate(means)
 
 
-def load_tables(results_dir: Path) -> list[dict[str, Any]]:
-    """Every table JSON directly in ``results_dir`` (unreadable or foreign files are skipped)."""
+TABLE_KEYS = ("experiment", "profile", "rows", "complete", "done_runs", "planned_runs", "substitute")
+
+
+def load_tables(results_dir: Path, problems: list[str] | None = None) -> list[dict[str, Any]]:
+    """Every table JSON directly in ``results_dir``.
+
+    Files that are not JSON or not tables of ours are skipped; those that claim to be
+    a table (or are not valid JSON) are described in ``problems``, one line each.
+    """
     tables = []
     for path in sorted(results_dir.glob("*.json")) if results_dir.is_dir() else []:
         try:
-            payload = json.loads(path.read_text())
-        except (OSError, json.JSONDecodeError):
+            payload = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            if problems is not None:
+                problems.append(f"{path} is not valid JSON ({str(error)[:80]}); delete or restore it")
             continue
-        if isinstance(payload, dict) and payload.get("kind") == TABLE_KIND:
-            payload["path"] = str(path)
-            tables.append(payload)
+        if not isinstance(payload, dict) or payload.get("kind") != TABLE_KIND:
+            continue
+        missing = [key for key in TABLE_KEYS if key not in payload]
+        if missing or not isinstance(payload["rows"], list):
+            if problems is not None:
+                problems.append(
+                    f"{path} is a damaged table (missing {', '.join(missing) or 'rows'}); "
+                    "delete it and rerun 'maml-landscape deep run' to rebuild it from the run results"
+                )
+            continue
+        payload["path"] = str(path)
+        tables.append(payload)
     return tables
 
 

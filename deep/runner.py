@@ -7,12 +7,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from maml_landscape.deep.config import PAPER_NAL_LR, Profile, RunConfig, config_hash
+from maml_landscape.deep.checkpoints import checkpoint_path, checkpoint_state
+from maml_landscape.deep.config import (
+    PAPER_INNER_LR,
+    PAPER_MAML_LR,
+    PAPER_NAL_LR,
+    Profile,
+    RunConfig,
+    config_hash,
+)
 from maml_landscape.deep.data import Pools, load_pools
+from maml_landscape.deep.errors import CheckpointError, TrainingDiverged
 from maml_landscape.deep.hard_alphabets import DEFAULT_HARD, DEFAULT_HARD_SOURCE
 from maml_landscape.deep.plans import PlanOptions, plan_runs
 from maml_landscape.deep.results import (
     aggregate,
+    failure_path,
     provenance,
     render,
     run_path,
@@ -20,6 +30,7 @@ from maml_landscape.deep.results import (
     write_json,
 )
 from maml_landscape.progress import Progress
+from maml_landscape.validate import printable
 
 
 @dataclass(frozen=True)
@@ -35,14 +46,17 @@ class Paths:
 def table_tag(options: PlanOptions, profile: Profile | None = None) -> str:
     """Suffix of the table name for departures from the paper's settings and the profile's sizes."""
     parts = list(profile.overrides) if profile is not None else []
-    if options.nal_lr != PAPER_NAL_LR:
-        parts.append(f"nal_lr={options.nal_lr:g}")
+    for name, paper in (("maml_lr", PAPER_MAML_LR), ("nal_lr", PAPER_NAL_LR), ("inner_lr", PAPER_INNER_LR)):
+        if getattr(options, name) != paper:
+            parts.append(f"{name}={getattr(options, name):g}")
     if options.first_order:
         parts.append("first_order")
     if options.cifar_nk != "c5":
         parts.append(f"nk={options.cifar_nk}")
     if options.hard_alphabets != DEFAULT_HARD:
         parts.append("hard=custom")
+    if options.split_seed != 0:
+        parts.append(f"split_seed={options.split_seed}")
     for name in ("settings", "algorithms"):
         chosen = getattr(options, name)
         if chosen is not None:
@@ -56,11 +70,21 @@ def plan_for(
     return plan_runs(experiment, profile, options, alphabets=pools.train.group_names)
 
 
-def load_run(path: Path) -> dict[str, Any] | None:
-    try:
-        return json.loads(path.read_text())
-    except (OSError, json.JSONDecodeError):
+def load_run(path: Path, digest: str) -> dict[str, Any] | None:
+    """The finished run stored at ``path``, None if there is none; CheckpointError if unusable."""
+    if not path.exists():
         return None
+    try:
+        run = json.loads(path.read_text(encoding="utf-8"))
+        usable = isinstance(run, dict) and run.get("config_hash") == digest and "per_task" in run
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        usable = False
+    if not usable:
+        raise CheckpointError(
+            f"run result {printable(path)} is unreadable or not this run's; delete it to "
+            "recompute it (its final checkpoint, if kept, skips the training)"
+        )
+    return run
 
 
 def run_experiment(
@@ -71,8 +95,13 @@ def run_experiment(
     verify_checksum: bool = True,
     show_progress: bool = True,
     stop_after: int | None = None,
+    allow_code_change: bool = False,
 ) -> dict[str, Any]:
-    """Train and evaluate every planned run not yet done, then write and return the table."""
+    """Train and evaluate every planned run not yet done, then write and return the table.
+
+    A run that diverges (NaN/inf) is recorded as failed beside its result path
+    (``*.failed.json``, never as done) and stops the experiment with TrainingDiverged.
+    """
     from maml_landscape.deep.train import run_one  # torch is imported only here
 
     pools = load_pools(
@@ -81,17 +110,25 @@ def run_experiment(
     plan = plan_for(experiment, profile, options, pools)
     runs = []
     for number, config in enumerate(plan, 1):
-        path = run_path(
-            paths.results_dir, profile.name, config.name, config_hash(config), experiment
-        )
-        result = load_run(path)
+        digest = config_hash(config)
+        path = run_path(paths.results_dir, profile.name, config.name, digest, experiment)
+        result = load_run(path, digest)
         if result is None:
             label = f"[{number}/{len(plan)}] {config.name}"
             progress = Progress(label, config.iterations, enabled=show_progress)
-            result = run_one(config, pools, paths.checkpoint_dir, progress, stop_after)
+            try:
+                result = run_one(
+                    config, pools, paths.checkpoint_dir, progress, stop_after, allow_code_change
+                )
+            except TrainingDiverged as error:
+                failed = failure_path(path)
+                write_json(failed, {"name": config.name, "config_hash": digest,
+                                    "error": str(error), "provenance": provenance()})
+                raise TrainingDiverged(f"{error} (marked failed: {printable(failed)})") from None
             result["provenance"] = provenance()
             result["profile"] = profile.name
             write_json(path, result)
+            failure_path(path).unlink(missing_ok=True)
         runs.append(result)
     notes = [profile.description, pools.description]
     if experiment == "omniglot":
@@ -109,18 +146,38 @@ def run_experiment(
 def status(
     experiment: str, profile: Profile, options: PlanOptions, paths: Paths
 ) -> list[tuple[str, str]]:
-    """(run name, state) for every planned run: ``done``, ``checkpoint k/N`` or ``to do``."""
+    """(run name, state) for every planned run.
+
+    States: ``done``, ``failed: <why> (<marker file>)``, ``checkpoint k/N (resumes)``,
+    ``bad checkpoint: <why and how to restart>`` or ``to do``.
+    """
     pools = load_pools(experiment, paths.data_dir, paths.cache_dir, options.split_seed, False)
     states = []
     for config in plan_for(experiment, profile, options, pools):
         digest = config_hash(config)
-        if run_path(paths.results_dir, profile.name, config.name, digest, experiment).exists():
-            states.append((config.name, "done"))
-        elif (paths.checkpoint_dir / f"{digest}.pt").exists():
-            states.append((config.name, "checkpointed (resumes)"))
+        path = run_path(paths.results_dir, profile.name, config.name, digest, experiment)
+        checkpoint = checkpoint_path(paths.checkpoint_dir, digest)
+        if path.exists():
+            try:
+                load_run(path, digest)
+                states.append((config.name, "done"))
+            except CheckpointError as error:
+                states.append((config.name, f"bad result: {error}"))
+        elif failure_path(path).exists():
+            states.append((config.name, f"failed: {_failure(failure_path(path))}"))
+        elif checkpoint.exists():
+            states.append((config.name, checkpoint_state(checkpoint, digest, config.iterations)))
         else:
             states.append((config.name, "to do"))
     return states
+
+
+def _failure(path: Path) -> str:
+    try:
+        error = json.loads(path.read_text(encoding="utf-8"))["error"]
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
+        error = "unreadable failure record"
+    return f"{error} ({printable(path)})"
 
 
 __all__ = ["Paths", "run_experiment", "status", "render", "table_tag"]

@@ -65,6 +65,7 @@ def select_hard(
     tasks_per_alphabet: int,
     seed: int = 0,
     show_progress: bool = True,
+    allow_code_change: bool = False,
 ) -> dict[str, Any]:
     """Train, rank all alphabets by within-alphabet accuracy, return the outcome (JSON-ready)."""
     if tasks_per_alphabet < 2:
@@ -81,7 +82,9 @@ def select_hard(
     sampler = omniglot_sampler(pool, alphabets, alphabets, OMNIGLOT_NK[1], QUERY, OMNIGLOT_NK[0])
     run_samplers = Samplers(sampler, sampler, sampler)
     progress = Progress(f"select-hard seed{seed}", config.iterations, enabled=show_progress)
-    model, params, losses, seconds = train(config, run_samplers, paths.checkpoint_dir, progress)
+    model, params, losses, seconds, _ = train(
+        config, run_samplers, paths.checkpoint_dir, progress, None, allow_code_change
+    )
     import torch
 
     dtype = getattr(torch, config.dtype)

@@ -8,6 +8,7 @@ uninterrupted run (training draws tasks only from the saved numpy generator).
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import asdict
 from pathlib import Path
@@ -17,8 +18,10 @@ import numpy as np
 import torch
 
 from maml_landscape.deep.cache import atomic_write_bytes
+from maml_landscape.deep.checkpoints import check_checkpoint, checkpoint_path, trajectory_code
 from maml_landscape.deep.config import RunConfig, config_hash
 from maml_landscape.deep.data import Pools, Samplers, samplers
+from maml_landscape.deep.errors import TrainingDiverged
 from maml_landscape.deep.meta import TaskBatch, adapted_accuracy, map_tasks, meta_gradient
 from maml_landscape.deep.model import Conv4, Params, init_params
 from maml_landscape.deep.pools import ClassPool
@@ -62,12 +65,21 @@ def build_model(config: RunConfig, run_samplers: Samplers) -> Conv4:
     return Conv4(in_channels=shape[2], image_size=shape[3], n_out=width).to(config.device)
 
 
-def _checkpoint_path(directory: Path, config: RunConfig) -> Path:
-    return directory / f"{config_hash(config)}.pt"
-
-
 def _save(path: Path, state: dict[str, Any]) -> None:
     atomic_write_bytes(path, lambda f: torch.save(state, f))
+
+
+def _check_finite(config: RunConfig, iteration: int, loss: float, grads: Params) -> None:
+    """Stop a run whose loss or meta-gradient is NaN or infinite (never store such a result)."""
+    finite = math.isfinite(loss) and bool(
+        torch.stack([g.isfinite().all() for g in grads.values()]).all()
+    )
+    if not finite:
+        raise TrainingDiverged(
+            f"{config.name} diverged at iteration {iteration}: loss {loss:g} or its gradient is "
+            f"NaN/inf (outer lr {config.outer_lr:g}, inner lr {config.inner_lr:g}); lower "
+            "--maml-lr/--nal-lr/--inner-lr"
+        )
 
 
 def train(
@@ -76,8 +88,15 @@ def train(
     checkpoint_dir: Path,
     progress: Progress | None = None,
     stop_after: int | None = None,
-) -> tuple[Conv4, Params, list[float], float]:
-    """Train, resuming from a checkpoint if one exists; returns model, θ, losses, seconds."""
+    allow_code_change: bool = False,
+) -> tuple[Conv4, Params, list[float], float, str | None]:
+    """Train, resuming from a verified checkpoint if one exists.
+
+    Returns model, θ, losses, seconds and the trajectory code of the checkpoint it
+    resumed from (None for a fresh start). Raises TrainingDiverged on a NaN/inf loss or
+    gradient (the last checkpoint is kept, the run is not finished) and CheckpointError
+    for a checkpoint of another configuration or code (:mod:`checkpoints`).
+    """
     dtype = getattr(torch, config.dtype)
     model = build_model(config, run_samplers)
     generator = torch.Generator().manual_seed(config.seed)
@@ -88,10 +107,11 @@ def train(
     optimizer = torch.optim.Adam(params.values(), lr=config.outer_lr)
     rng = np.random.default_rng([config.seed, TRAIN_STREAM])
     losses: list[float] = []
-    start, seconds = 0, 0.0
-    path = _checkpoint_path(checkpoint_dir, config)
+    start, seconds, resumed_code = 0, 0.0, None
+    path = checkpoint_path(checkpoint_dir, config_hash(config))
     if path.exists():
-        state = torch.load(path, map_location="cpu", weights_only=True)
+        checked = check_checkpoint(path, config_hash(config), config.iterations, allow_code_change)
+        state, resumed_code = checked.state, checked.code or "unrecorded"
         with torch.no_grad():
             for name, value in params.items():
                 value.copy_(state["params"][name])
@@ -115,16 +135,24 @@ def train(
             config.first_order,
             workers=config.workers,
         )
+        done = iteration + 1
+        _check_finite(config, done, loss, grads)
         for name, value in params.items():
             value.grad = grads[name]
-        optimizer.step()
+        try:
+            optimizer.step()
+        except RuntimeError as error:  # e.g. a step size beyond the parameters' dtype
+            raise TrainingDiverged(
+                f"{config.name} diverged at iteration {done}: the optimiser step failed "
+                f"({str(error)[:80]}); lower the learning rates"
+            ) from None
         losses.append(loss)
-        done = iteration + 1
         if done % config.checkpoint_every == 0 or done == config.iterations:
             _save(
                 path,
                 {
                     "hash": config_hash(config),
+                    "code": trajectory_code(),
                     "iteration": done,
                     "params": {k: v.detach().cpu() for k, v in params.items()},
                     "optimizer": optimizer.state_dict(),
@@ -138,7 +166,7 @@ def train(
             progress.update(done, f"loss {loss:.3f}")
         if stop_after is not None and done >= stop_after and done < config.iterations:
             raise RunInterrupted(f"stopped after iteration {done}")
-    return model, params, losses, seconds + time.monotonic() - begun
+    return model, params, losses, seconds + time.monotonic() - begun, resumed_code
 
 
 def evaluate(
@@ -183,11 +211,16 @@ def run_one(
     checkpoint_dir: Path,
     progress: Progress | None = None,
     stop_after: int | None = None,
+    allow_code_change: bool = False,
 ) -> dict[str, Any]:
-    """Train and evaluate one configuration; the result dict of :mod:`results` (no provenance)."""
+    """Train and evaluate one configuration; the result dict of :mod:`results` (no provenance).
+
+    ``trajectory_code`` records the training code; ``resumed_from_code`` the code of the
+    checkpoint it resumed from when that differs (``--allow-code-change``).
+    """
     run_samplers = samplers(config, pools)
-    model, params, losses, seconds = train(
-        config, run_samplers, checkpoint_dir, progress, stop_after
+    model, params, losses, seconds, resumed_code = train(
+        config, run_samplers, checkpoint_dir, progress, stop_after, allow_code_change
     )
     began = time.monotonic()
     per_task = {
@@ -205,6 +238,12 @@ def run_one(
             "loss_curve": _curve(losses),
         },
         "evaluation_seconds": round(time.monotonic() - began, 2),
+        "trajectory_code": trajectory_code(),
+        **(
+            {"resumed_from_code": resumed_code}
+            if resumed_code not in (None, trajectory_code())
+            else {}
+        ),
         "per_task": per_task,
         "data": pools.description,
     }

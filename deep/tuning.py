@@ -26,6 +26,7 @@ import numpy as np
 
 from maml_landscape.deep.config import PAPER_NAL_LR, Profile, with_overrides
 from maml_landscape.deep.data import load_pools, samplers
+from maml_landscape.deep.errors import TrainingDiverged
 from maml_landscape.deep.plans import PlanOptions, plan_runs, task_split
 from maml_landscape.deep.results import provenance
 from maml_landscape.deep.runner import Paths
@@ -71,11 +72,13 @@ def tune_nal(
     validation_tasks: int = 200,
     show_progress: bool = True,
     verify_checksum: bool = True,
+    allow_code_change: bool = False,
 ) -> dict[str, Any]:
     """Train NAL at every rate of ``grid``, score on training-class validation tasks, pick the best.
 
     Tunes the plan's first NAL run: the first setting and NAL variant that ``options``
     allow (``large`` and ``nal-1`` on Omniglot) and the profile's first seed.
+    A rate at which training diverges is recorded as such and not selected.
     Returns the JSON-ready outcome.
     """
     from maml_landscape.deep.train import evaluate, train  # torch is imported only here
@@ -105,7 +108,13 @@ def tune_nal(
         progress = Progress(
             f"tune-nal {config.name} lr={rate:g}", config.iterations, enabled=show_progress
         )
-        model, params, losses, seconds = train(config, run_samplers, paths.checkpoint_dir, progress)
+        try:
+            model, params, losses, seconds, _ = train(
+                config, run_samplers, paths.checkpoint_dir, progress, None, allow_code_change
+            )
+        except TrainingDiverged as error:
+            candidates.append({"lr": rate, "run": config.name, "diverged": str(error)})
+            continue
         scored = evaluate(
             replace(config, eval_tasks=validation_tasks),
             model,
@@ -124,7 +133,13 @@ def tune_nal(
                 "training_seconds": round(seconds, 1),
             }
         )
-    best = max(candidates, key=lambda c: c["validation_accuracy"])
+    scored = [c for c in candidates if "diverged" not in c]
+    if not scored:
+        raise TrainingDiverged(
+            f"NAL diverged at every rate of the grid {', '.join(f'{r:g}' for r in grid)}; "
+            "try smaller rates with --grid"
+        )
+    best = max(scored, key=lambda c: c["validation_accuracy"])
     return {
         "kind": TUNING_KIND,
         "experiment": experiment,

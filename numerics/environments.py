@@ -15,12 +15,20 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-#: Relative tolerance for symmetry checks and for the mixture weights summing to 1.
+from maml_landscape.validate import finite_array, positive_finite, positive_int
+
+#: Relative tolerance of the symmetry checks, and of the smallest eigenvalue of Σ (and of
+#: w_cov) against max(1, largest eigenvalue). The mixture weights use WEIGHT_TOLERANCE.
 RELATIVE_TOLERANCE = 1e-9
+#: Absolute tolerance for the mixture weights summing to 1.
+WEIGHT_TOLERANCE = 1e-6
 
 
 def _as_matrix(name: str, value: object, dim: int | None = None) -> np.ndarray:
-    array = np.array(value, dtype=float)
+    try:
+        array = np.array(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a square (d, d) matrix of numbers") from None
     if array.ndim != 2 or array.shape[0] != array.shape[1]:
         raise ValueError(f"{name} must be a square (d, d) matrix, got shape {array.shape}")
     if dim is not None and array.shape[0] != dim:
@@ -29,10 +37,13 @@ def _as_matrix(name: str, value: object, dim: int | None = None) -> np.ndarray:
             "give every array of a task family the same dimension d"
         )
     if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must have finite entries")
+        raise ValueError(f"{name} must have finite entries (it has NaN or inf)")
     scale = max(1.0, float(np.max(np.abs(array))))
     if not np.allclose(array, array.T, rtol=0.0, atol=RELATIVE_TOLERANCE * scale):
-        raise ValueError(f"{name} must be symmetric; symmetrize it, e.g. (M + M.T) / 2")
+        raise ValueError(
+            f"{name} must be symmetric (to {RELATIVE_TOLERANCE:g} × max(1, largest |entry|)); "
+            "symmetrize it, e.g. (M + M.T) / 2"
+        )
     return (array + array.T) / 2
 
 
@@ -67,27 +78,16 @@ class TaskFamily:
     _w_root: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        weight = float(self.weight)
-        if not np.isfinite(weight) or weight <= 0:
-            raise ValueError(
-                f"a task family's weight must be positive and finite, got {self.weight}"
-            )
-        w_mean = np.array(self.w_mean, dtype=float)
+        weight = positive_finite("a task family's weight", self.weight)
+        w_mean = finite_array("w_mean", self.w_mean)
         if w_mean.ndim != 1 or w_mean.size == 0:
             raise ValueError(
                 f"w_mean must be a non-empty vector of shape (d,), got shape {w_mean.shape}"
             )
-        if not np.all(np.isfinite(w_mean)):
-            raise ValueError("w_mean must have finite entries")
         dim = w_mean.size
         sigma = _as_matrix("sigma", self.sigma, dim)
         w_cov = _as_matrix("w_cov", self.w_cov, dim)
-        sigma_eigenvalues = np.linalg.eigvalsh(sigma)
-        if sigma_eigenvalues[0] <= RELATIVE_TOLERANCE * max(1.0, sigma_eigenvalues[-1]):
-            raise ValueError(
-                "sigma must be positive definite (smallest eigenvalue "
-                f"{sigma_eigenvalues[0]:.3g}); a data covariance needs every eigenvalue > 0"
-            )
+        _check_data_covariance(sigma)
         cov_eigenvalues = np.linalg.eigvalsh(w_cov)
         if cov_eigenvalues[0] < -RELATIVE_TOLERANCE * max(1.0, abs(cov_eigenvalues[-1])):
             raise ValueError(
@@ -126,14 +126,12 @@ class Environment:
         if len(dims) != 1:
             raise ValueError(f"all task families must have the same dimension, got {sorted(dims)}")
         total = sum(f.weight for f in families)
-        if abs(total - 1.0) > 1e-6:
+        if abs(total - 1.0) > WEIGHT_TOLERANCE:
             raise ValueError(
-                f"mixture weights must sum to 1 (tolerance 1e-6), got {total:.9g}; "
+                f"mixture weights must sum to 1 (tolerance {WEIGHT_TOLERANCE:g}), got {total:.9g}; "
                 "normalise them by their sum"
             )
-        noise_var = float(self.noise_var)
-        if not np.isfinite(noise_var) or noise_var < 0:
-            raise ValueError(f"noise_var (ν²) must be finite and ≥ 0, got {self.noise_var}")
+        noise_var = _nonnegative("noise_var (ν²)", self.noise_var)
         object.__setattr__(self, "families", families)
         object.__setattr__(self, "noise_var", noise_var)
 
@@ -180,7 +178,7 @@ class Environment:
         """
         n = _count("n", n)
         family_index = np.asarray(family_index)
-        w_star = np.asarray(w_star, dtype=float)
+        w_star = finite_array("w_star", w_star)
         if family_index.ndim != 1 or not np.issubdtype(family_index.dtype, np.integer):
             raise ValueError(
                 "family_index must be a 1-D integer array, as returned by sample_tasks"
@@ -202,24 +200,56 @@ class Environment:
         return X, y
 
 
+def _check_data_covariance(sigma: np.ndarray) -> None:
+    """Σ positive definite with room to spare: its Cholesky factor samples the data.
+
+    The rule is relative: smallest eigenvalue > RELATIVE_TOLERANCE × max(1, largest).
+    """
+    eigenvalues = np.linalg.eigvalsh(sigma)
+    smallest, largest = float(eigenvalues[0]), float(eigenvalues[-1])
+    if smallest <= 0:
+        raise ValueError(
+            f"sigma is not positive definite (smallest eigenvalue {smallest:.3g}); "
+            "a data covariance needs every eigenvalue > 0"
+        )
+    threshold = RELATIVE_TOLERANCE * max(1.0, largest)
+    if smallest <= threshold:
+        raise ValueError(
+            f"sigma is numerically singular: smallest eigenvalue {smallest:.3g} is not above "
+            f"{RELATIVE_TOLERANCE:g} × max(1, largest eigenvalue {largest:.3g}) = {threshold:.3g}; "
+            "raise its small eigenvalues (e.g. add a multiple of the identity)"
+        )
+
+
 def _count(name: str, value: int) -> int:
-    if isinstance(value, bool) or not float(value).is_integer() or value < 1:
-        raise ValueError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
+    """An integer ≥ 1 (:func:`validate.positive_int`; text is refused: the API takes numbers)."""
+    message = f"{name} must be a positive integer, got {value!r}"
+    if isinstance(value, str):
+        raise ValueError(message)
+    try:
+        return positive_int(name, value)
+    except ValueError:
+        raise ValueError(message) from None
 
 
 def _positive(name: str, value: float) -> float:
-    value = float(value)
-    if not np.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be positive and finite, got {value}")
-    return value
+    """A float in (0, ∞) (:func:`validate.positive_finite`; text is refused)."""
+    if isinstance(value, str):
+        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+    return positive_finite(name, value)
 
 
 def _nonnegative(name: str, value: float) -> float:
-    value = float(value)
-    if not np.isfinite(value) or value < 0:
-        raise ValueError(f"{name} must be finite and ≥ 0, got {value}")
-    return value
+    message = f"{name} must be finite and ≥ 0, got {value!r}"
+    if isinstance(value, (bool, str)):
+        raise ValueError(message)
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(message) from None
+    if not np.isfinite(number) or number < 0:
+        raise ValueError(message)
+    return number
 
 
 def two_tasks(
@@ -230,7 +260,7 @@ def two_tasks(
     The paper assumes ρ_H < ρ_E; equal values are allowed (no hardness discrepancy).
     """
     rho_h, rho_e = _positive("rho_h", rho_h), _positive("rho_e", rho_e)
-    w1, w2 = np.asarray(w1, dtype=float), np.asarray(w2, dtype=float)
+    w1, w2 = finite_array("w1", w1), finite_array("w2", w2)
     if w1.ndim != 1 or w1.shape != w2.shape:
         raise ValueError(
             f"w1 and w2 must be vectors of the same shape (d,), got {w1.shape} and {w2.shape}"
@@ -253,9 +283,9 @@ def hard_easy_mixture(
     d = _count("d", d)
     rho_h, rho_e = _positive("rho_h", rho_h), _positive("rho_e", rho_e)
     r_h, r_e = _nonnegative("r_h", r_h), _nonnegative("r_e", r_e)
-    R = float(R)
-    if not np.isfinite(R):
-        raise ValueError(f"R must be finite, got {R}")
+    R = float(finite_array("R", R)) if np.ndim(R) == 0 else None
+    if R is None:
+        raise ValueError("R must be one finite number (the hard tasks' mean is R·1_d)")
     eye = np.eye(d)
     return Environment(
         families=(

@@ -30,6 +30,7 @@ from maml_landscape.numerics.population import (
     maml_solution,
     min_meta_loss,
 )
+from maml_landscape.validate import finite_array, finite_result
 
 #: Upper bound on the floats held by one chunk's largest array (16 MiB in float64).
 MAX_FLOATS_PER_CHUNK = 2**21
@@ -75,6 +76,10 @@ class _RunningMoments:
     def result(self) -> MonteCarloEstimate:
         if self.count < 2:
             raise ValueError("a standard error needs at least 2 Monte Carlo samples")
+        finite_result(
+            "the Monte Carlo mean", self.mean,
+            "the sampled values are too large for float64; rescale sigma, w or lower alpha",
+        )
         stderr = np.sqrt(self.squares / (self.count - 1) / self.count)
         mean = self.mean
         if np.ndim(mean) == 0:
@@ -96,7 +101,7 @@ def _chunks(samples: int, floats_per_sample: int, max_floats: int) -> Iterator[i
 
 
 def _covariance_root(sigma: np.ndarray) -> np.ndarray:
-    sigma = np.asarray(sigma, dtype=float)
+    sigma = finite_array("sigma", sigma)
     if sigma.ndim != 2 or sigma.shape[0] != sigma.shape[1]:
         raise ValueError(f"sigma must be a square (d, d) matrix, got shape {sigma.shape}")
     if not np.allclose(sigma, sigma.T):
@@ -127,7 +132,7 @@ def gram_sandwich_mc(
     """
     root = _covariance_root(sigma)
     n = check_sample_count("n", n)
-    A = np.asarray(A, dtype=float)
+    A = finite_array("A", A)
     d = root.shape[0]
     if A.shape != (d, d):
         raise ValueError(f"A must have the shape of sigma, ({d}, {d}), got {A.shape}")

@@ -21,77 +21,141 @@ from __future__ import annotations
 import numpy as np
 
 from maml_landscape.numerics.environments import Environment
+from maml_landscape.validate import finite_array, finite_result, positive_finite, positive_int
+
+#: What to do when a population quantity overflows float64 (shared hint of the finite checks).
+_ENV_OVERFLOW_HINT = "env's sigma or w* entries, w or alpha are too large for float64; rescale them"
 
 
 def check_step_size(alpha: float) -> float:
-    """α as a float; ``ValueError`` unless it is positive and finite."""
-    if isinstance(alpha, bool):
-        raise ValueError(f"alpha must be a positive number, got {alpha!r}")
-    alpha = float(alpha)
-    if not np.isfinite(alpha) or alpha <= 0:
-        raise ValueError(
-            f"alpha (the inner SGD step size) must be positive and finite, got {alpha}"
-        )
-    return alpha
+    """α as a float; ``ValueError`` unless it is positive and finite (:func:`validate.positive_finite`)."""
+    return positive_finite("alpha (the inner SGD step size)", alpha)
 
 
 def check_sample_count(name: str, value: int) -> int:
-    """A number of samples (m, n2, s, n) as an int; ``ValueError`` unless an integer ≥ 1."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer, float, np.floating)):
-        raise ValueError(f"{name} must be an integer ≥ 1, got {value!r}")
-    if not float(value).is_integer() or value < 1:
-        raise ValueError(f"{name} must be an integer ≥ 1 (a number of samples), got {value!r}")
-    return int(value)
+    """A count (m, n2, s, n, iterations) as an int; ``ValueError`` unless an integer ≥ 1.
+
+    The decision is :func:`validate.positive_int`'s, except that text is refused: parsing
+    "5" is the command line's job, the Python API takes numbers.
+    """
+    message = f"{name} must be an integer ≥ 1, got {value!r}"
+    if isinstance(value, str):
+        raise ValueError(message)
+    try:
+        return positive_int(name, value)
+    except ValueError:
+        raise ValueError(message) from None
 
 
 def check_point(env: Environment, w: np.ndarray) -> np.ndarray:
-    """w as a float vector of the environment's dimension."""
+    """w as a float vector of the environment's dimension with finite entries."""
     w = np.asarray(w, dtype=float)
     if w.shape != (env.dim,):
         raise ValueError(f"w must have shape (d,) = ({env.dim},), got {w.shape}")
-    if not np.all(np.isfinite(w)):
-        raise ValueError("w must have finite entries")
-    return w
+    return finite_array("w", w)
+
+
+def check_covariances(sigma: np.ndarray) -> np.ndarray:
+    """Σ (d, d) or a stack (..., d, d) as floats: finite, square, symmetric, positive definite.
+
+    Vectorised over the stack (one ``eigvalsh`` call). Positive definite means every
+    computed eigenvalue > 0, the same Σ that a Cholesky factor (and so the Monte Carlo
+    estimator :func:`numerics.monte_carlo.q_matrix_mc`) accepts.
+    """
+    sigma = finite_array("sigma", sigma)
+    if sigma.ndim < 2 or sigma.shape[-1] != sigma.shape[-2] or sigma.shape[-1] == 0:
+        raise ValueError(f"sigma must be square (..., d, d) with d ≥ 1, got shape {sigma.shape}")
+    with np.errstate(over="ignore", invalid="ignore"):
+        symmetric = np.allclose(sigma, np.swapaxes(sigma, -1, -2))
+    if not symmetric:
+        raise ValueError(
+            "sigma must be symmetric: Q^(s) = E[PᵀΣP] is derived for symmetric Σ; "
+            "symmetrize it, e.g. (S + S.T) / 2"
+        )
+    try:
+        smallest = np.linalg.eigvalsh(sigma)[..., 0]
+    except np.linalg.LinAlgError:
+        raise ValueError(
+            "sigma's eigenvalues could not be computed (entries too large for float64); rescale sigma"
+        ) from None
+    if not np.all(np.isfinite(smallest)):
+        raise ValueError("sigma's eigenvalues overflowed float64; rescale sigma")
+    if np.any(smallest <= 0):
+        worst = np.unravel_index(np.argmin(smallest), smallest.shape)
+        where = f"sigma[{', '.join(map(str, worst))}] has " if smallest.ndim else ""
+        raise ValueError(
+            f"sigma must be positive definite ({where}smallest eigenvalue "
+            f"{smallest[worst]:.3g}); a data covariance needs every eigenvalue > 0"
+        )
+    return sigma
+
+
+def _q_formula(sigma: np.ndarray, alpha: float, s: int) -> np.ndarray:
+    """Q^(s) for validated inputs; overflow is left as inf/NaN for the caller to report."""
+    eye, alpha = np.eye(sigma.shape[-1]), np.float64(alpha)  # numpy overflows to inf, not an error
+    with np.errstate(over="ignore", invalid="ignore"):
+        shrink = eye - alpha * sigma
+        sigma_sq = sigma @ sigma
+        trace_sq = np.trace(sigma_sq, axis1=-2, axis2=-1)[..., None, None]
+        return shrink @ sigma @ shrink + (alpha**2 / s) * (trace_sq * sigma + sigma_sq @ sigma)
 
 
 def q_matrix(sigma: np.ndarray, alpha: float, s: int) -> np.ndarray:
-    """Q^(s) (below eq. (5)) for a symmetric Σ of shape (d, d), or a stack (..., d, d).
+    """Q^(s) (below eq. (5)) for a symmetric positive definite Σ (d, d), or a stack (..., d, d).
 
     Q^(s) = (I - αΣ) Σ (I - αΣ) + (α²/s)(tr(Σ²) Σ + Σ³) = E[PᵀΣP] with
     P = I - (α/s) XᵀX and X (s, d) with rows ~ N(0, Σ) (Lemma 2 with A = Σ, eq. (84)).
+    Raises ``ValueError`` (one line) for a bad Σ, α or s, and when the products of Σ and α
+    overflow float64 instead of returning inf/NaN.
     """
     alpha = check_step_size(alpha)
     s = check_sample_count("s", s)
-    sigma = np.asarray(sigma, dtype=float)
-    if sigma.ndim < 2 or sigma.shape[-1] != sigma.shape[-2]:
-        raise ValueError(f"sigma must be square (..., d, d), got shape {sigma.shape}")
-    if not np.allclose(sigma, np.swapaxes(sigma, -1, -2)):
-        raise ValueError("sigma must be symmetric: Q^(s) = E[PᵀΣP] is derived for symmetric Σ")
-    eye = np.eye(sigma.shape[-1])
-    shrink = eye - alpha * sigma
-    sigma_sq = sigma @ sigma
-    trace_sq = np.trace(sigma_sq, axis1=-2, axis2=-1)[..., None, None]
-    return shrink @ sigma @ shrink + (alpha**2 / s) * (trace_sq * sigma + sigma_sq @ sigma)
+    sigma = check_covariances(sigma)
+    return finite_result(
+        f"q_matrix: the product of sigma (largest |entry| {np.max(np.abs(sigma)):.3g}) "
+        f"and alpha = {alpha:.3g}",
+        _q_formula(sigma, alpha, s),
+        "rescale sigma (e.g. standardise the data) or use a smaller alpha",
+    )
 
 
-def _weighted_solution(env: Environment, matrices: np.ndarray) -> np.ndarray:
-    """E_i[M_i]⁻¹ E_i[M_i w_i*] for per-family matrices M_k (K, d, d)."""
+def _env_q(env: Environment, alpha: float, s: int, name: str) -> np.ndarray:
+    """Q_k^(s) per family (K, d, d) for the caller ``name``; TaskFamily validated each Σ_k."""
+    return finite_result(
+        f"{name}: Q^(s) = E[PᵀΣP], the product of env's sigma and alpha,",
+        _q_formula(env.sigmas, alpha, s),
+        "rescale env's sigma or use a smaller alpha",
+    )
+
+
+def _weighted_solution(env: Environment, matrices: np.ndarray, name: str) -> np.ndarray:
+    """E_i[M_i]⁻¹ E_i[M_i w_i*] for per-family matrices M_k (K, d, d); ``name`` is the caller."""
     weights = env.weights
-    mean_matrix = np.einsum("k,kij->ij", weights, matrices)
-    mean_vector = np.einsum("k,kij,kj->i", weights, matrices, env.w_means)
-    return np.linalg.solve(mean_matrix, mean_vector)
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean_matrix = np.einsum("k,kij->ij", weights, matrices)
+        mean_vector = np.einsum("k,kij,kj->i", weights, matrices, env.w_means)
+    finite_result(f"{name}: the mixture average of the matrices", mean_matrix, _ENV_OVERFLOW_HINT)
+    finite_result(f"{name}: the mixture average of M_k w_k*", mean_vector, _ENV_OVERFLOW_HINT)
+    try:
+        solution = np.linalg.solve(mean_matrix, mean_vector)
+    except np.linalg.LinAlgError:
+        raise ValueError(
+            f"{name}: the averaged matrix is singular to float64 precision; "
+            "rescale env's sigma or change alpha"
+        ) from None
+    return finite_result(name, solution, _ENV_OVERFLOW_HINT)
 
 
 def nal_solution(env: Environment) -> np.ndarray:
     """w_NAL* = E_i[Σ_i]⁻¹ E_i[Σ_i w_i*] (eq. (5)), the minimiser of E_i f_i(w)."""
-    return _weighted_solution(env, env.sigmas)
+    return _weighted_solution(env, env.sigmas, "nal_solution(env)")
 
 
 def maml_solution(env: Environment, alpha: float, n2: int) -> np.ndarray:
     """w_MAML* = E_i[Q_i^(n2)]⁻¹ E_i[Q_i^(n2) w_i*] (eq. (5)), the minimiser of F_{n2}."""
-    return _weighted_solution(
-        env, q_matrix(env.sigmas, check_step_size(alpha), check_sample_count("n2", n2))
-    )
+    alpha, n2 = check_step_size(alpha), check_sample_count("n2", n2)
+    name = f"maml_solution(env, alpha={alpha:.3g}, n2={n2})"
+    return _weighted_solution(env, _env_q(env, alpha, n2, name), name)
 
 
 def noise_floor(env: Environment, alpha: float, m: int) -> float:
@@ -102,8 +166,10 @@ def noise_floor(env: Environment, alpha: float, m: int) -> float:
     """
     alpha = check_step_size(alpha)
     m = check_sample_count("m", m)
-    trace_sq = np.einsum("kij,kji->k", env.sigmas, env.sigmas)
-    return 0.5 * env.noise_var * float(env.weights @ (1.0 + alpha**2 * trace_sq / m))
+    with np.errstate(over="ignore", invalid="ignore"):
+        trace_sq = np.einsum("kij,kji->k", env.sigmas, env.sigmas)
+        value = 0.5 * env.noise_var * float(env.weights @ (1.0 + np.float64(alpha) ** 2 * trace_sq / m))
+    return finite_result(f"noise_floor(env, alpha={alpha:.3g}, m={m})", value, _ENV_OVERFLOW_HINT)
 
 
 def risk_above_task_optima(env: Environment, w: np.ndarray, alpha: float, m: int) -> float:
@@ -113,11 +179,15 @@ def risk_above_task_optima(env: Environment, w: np.ndarray, alpha: float, m: int
     it exceeds the excess risk of eq. (2) by the constant ½ inf_w' E_i ‖w' - w_i*‖²_{Q_i^(m)}.
     """
     w = check_point(env, w)
-    q = q_matrix(env.sigmas, check_step_size(alpha), check_sample_count("m", m))
-    offset = w - env.w_means
-    quadratic = np.einsum("ki,kij,kj->k", offset, q, offset)
-    spread = np.einsum("kij,kji->k", q, env.w_covs)
-    return 0.5 * float(env.weights @ (quadratic + spread))
+    alpha, m = check_step_size(alpha), check_sample_count("m", m)
+    name = f"risk_above_task_optima(env, w, alpha={alpha:.3g}, m={m})"
+    q = _env_q(env, alpha, m, name)
+    with np.errstate(over="ignore", invalid="ignore"):
+        offset = w - env.w_means
+        quadratic = np.einsum("ki,kij,kj->k", offset, q, offset)
+        spread = np.einsum("kij,kji->k", q, env.w_covs)
+        value = 0.5 * float(env.weights @ (quadratic + spread))
+    return finite_result(name, value, _ENV_OVERFLOW_HINT)
 
 
 def meta_loss(env: Environment, w: np.ndarray, alpha: float, m: int) -> float:
@@ -125,7 +195,8 @@ def meta_loss(env: Environment, w: np.ndarray, alpha: float, m: int) -> float:
 
     The step is on the averaged empirical loss (1/(2m))‖X̂w - ŷ‖², labels with noise ν².
     """
-    return risk_above_task_optima(env, w, alpha, m) + noise_floor(env, alpha, m)
+    value = risk_above_task_optima(env, w, alpha, m) + noise_floor(env, alpha, m)
+    return finite_result(f"meta_loss(env, w, alpha={alpha:.3g}, m={m})", value, _ENV_OVERFLOW_HINT)
 
 
 def min_meta_loss(env: Environment, alpha: float, m: int) -> float:
@@ -140,7 +211,11 @@ def excess_risk(env: Environment, w: np.ndarray, alpha: float, m: int) -> float:
     with w° = w_MAML* for n2 = m.
     """
     w = check_point(env, w)
-    q = q_matrix(env.sigmas, check_step_size(alpha), check_sample_count("m", m))
-    mean_q = np.einsum("k,kij->ij", env.weights, q)
-    offset = w - _weighted_solution(env, q)
-    return 0.5 * float(offset @ mean_q @ offset)
+    alpha, m = check_step_size(alpha), check_sample_count("m", m)
+    name = f"excess_risk(env, w, alpha={alpha:.3g}, m={m})"
+    q = _env_q(env, alpha, m, name)
+    offset = w - _weighted_solution(env, q, name)
+    with np.errstate(over="ignore", invalid="ignore"):
+        mean_q = np.einsum("k,kij->ij", env.weights, q)
+        value = 0.5 * float(offset @ mean_q @ offset)
+    return finite_result(name, value, _ENV_OVERFLOW_HINT)

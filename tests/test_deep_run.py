@@ -176,7 +176,7 @@ def test_tune_nal_selects_a_rate_that_run_reads(omniglot_dir, tmp_path, capsys):
     assert "iterations=1-seeds=0-eval_tasks=2-settings=large-algorithms=maml+nal-1" in table["path"]
     with pytest.raises(SystemExit):
         cli("deep", "tune-nal", "omniglot", *common, "--grid", "fast")
-    assert "positive number, got 'fast'" in capsys.readouterr().err
+    assert "positive finite number, got 'fast'" in capsys.readouterr().err
 
 
 def test_changed_profile_sizes_are_labelled_and_stored_apart():

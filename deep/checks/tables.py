@@ -21,7 +21,7 @@ from maml_landscape.deep.checks.contrasts import (
     verdict_of,
 )
 from maml_landscape.deep.checks.figures import table_figure
-from maml_landscape.deep.config import PAPER_NAL_LR, PROFILES
+from maml_landscape.deep.config import PAPER_INNER_LR, PAPER_MAML_LR, PAPER_NAL_LR, PROFILES
 from maml_landscape.deep.hard_alphabets import DEFAULT_HARD, DEFAULT_HARD_SOURCE
 from maml_landscape.deep.paper_tables import CELLS, printed_cell
 from maml_landscape.deep.plans import task_split
@@ -48,7 +48,10 @@ CIFAR_READING = (
 
 def _paper_setting(table: dict[str, Any]) -> bool:
     options = table.get("options", {})
-    return options.get("nal_lr", PAPER_NAL_LR) == PAPER_NAL_LR and not options.get("first_order")
+    rates = (("nal_lr", PAPER_NAL_LR), ("maml_lr", PAPER_MAML_LR), ("inner_lr", PAPER_INNER_LR))
+    return all(options.get(k, paper) == paper for k, paper in rates) and not options.get(
+        "first_order"
+    )
 
 
 def _default_hard(table: dict[str, Any]) -> bool:
@@ -86,9 +89,13 @@ def find_table(ctx: CheckContext, experiment: str) -> dict[str, Any] | None:
 
 def missing_results(ctx: CheckContext, experiments: tuple[str, ...]) -> Outcome:
     commands = "; or ".join(COMMANDS[e].format(out=ctx.out_dir) for e in experiments)
+    problems: list[str] = []
+    load_tables(ctx.out_dir / "deep", problems)
+    damaged = f" (unusable: {'; '.join(problems)})" if problems else ""
     return Outcome(
         Verdict.NOT_CHECKED,
-        f"no {' or '.join(experiments)} results under {ctx.out_dir / 'deep'}; run: {commands}",
+        f"no {' or '.join(experiments)} results under {ctx.out_dir / 'deep'}{damaged}; "
+        f"run: {commands}",
     )
 
 

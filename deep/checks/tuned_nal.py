@@ -51,7 +51,9 @@ def _tuned_table(ctx: CheckContext, paper: dict[str, Any], rate: float) -> dict[
 def tuning_evidence(tuning: dict[str, Any]) -> Table:
     """The grid of the tuning run: validation accuracy of every candidate rate."""
     rows = tuple(
-        (
+        (f"{c['lr']:g}", "diverged", "—", "")
+        if "diverged" in c
+        else (
             f"{c['lr']:g}",
             f"{c['validation_accuracy']:.1f} ± {1.96 * c['standard_error']:.1f}",
             f"{c['final_loss']:.3f}",

@@ -1,0 +1,141 @@
+"""One checker per kind of value, shared by the command line and the Python API.
+
+Each function returns the value in canonical form or raises :class:`ValueError` with
+one line that names the value (``name``) and says what is accepted. The command line
+wraps them as argparse types (:func:`argparse_type`), so an option and the API reject
+the same values with the same words.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+
+T = TypeVar("T")
+
+
+def positive_int(name: str, value: Any) -> int:
+    """An integer ≥ 1 (a count: samples, iterations, threads, tasks)."""
+    if isinstance(value, str):
+        try:
+            value = int(value.strip())
+        except ValueError:
+            raise ValueError(f"{name} must be a whole number ≥ 1, got {value!r}") from None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer, float, np.floating)):
+        raise ValueError(f"{name} must be a whole number ≥ 1, got {value!r}")
+    if not math.isfinite(float(value)) or not float(value).is_integer() or value < 1:
+        raise ValueError(f"{name} must be a whole number ≥ 1, got {value!r}")
+    return int(value)
+
+
+def non_negative_int(name: str, value: Any) -> int:
+    """An integer ≥ 0 (a seed)."""
+    if isinstance(value, str):
+        try:
+            value = int(value.strip())
+        except ValueError:
+            raise ValueError(f"{name} must be a whole number ≥ 0, got {value!r}") from None
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise ValueError(f"{name} must be a whole number ≥ 0, got {value!r}")
+    return int(value)
+
+
+def positive_finite(name: str, value: Any) -> float:
+    """A float in (0, ∞): a step size or learning rate."""
+    if isinstance(value, bool):
+        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a positive finite number, got {value!r}") from None
+    if not (math.isfinite(number) and number > 0):
+        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+    return number
+
+
+def distinct_seeds(name: str, values: Iterable[Any]) -> tuple[int, ...]:
+    """A non-empty tuple of distinct seeds ≥ 0 (a repeated seed would count one run twice)."""
+    seeds = tuple(non_negative_int(name, v) for v in values)
+    if not seeds:
+        raise ValueError(f"{name} needs at least one seed, e.g. 0,1")
+    repeated = sorted({s for s in seeds if seeds.count(s) > 1})
+    if repeated:
+        raise ValueError(
+            f"{name} repeats {', '.join(map(str, repeated))}: each seed is one run, "
+            "so give distinct seeds, e.g. 0,1,2"
+        )
+    return seeds
+
+
+def finite_array(name: str, value: Any) -> np.ndarray:
+    """A float array with only finite entries."""
+    try:
+        array = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be an array of numbers") from None
+    if not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} has NaN or infinite entries; give finite numbers")
+    return array
+
+
+def finite_result(name: str, value: T, hint: str = "") -> T:
+    """``value`` (a number or array) if every entry is finite, else a ValueError.
+
+    Put where a number leaves a computation: overflow there would otherwise go on as a
+    silent NaN or inf.
+    """
+    if not np.all(np.isfinite(np.asarray(value, dtype=float))):
+        raise ValueError(
+            f"{name} overflowed float64 (NaN or inf)" + (f"; {hint}" if hint else "")
+        )
+    return value
+
+
+def given_path(name: str, value: Any) -> Path:
+    """A non-empty path (an empty string would silently mean the current folder)."""
+    text = os.fspath(value) if isinstance(value, os.PathLike) else value
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError(f"{name} must be a path, got an empty one")
+    return Path(text)
+
+
+def writable_dir(name: str, path: Path) -> Path:
+    """``path`` created if missing and proved writable by a probe file, before any work starts."""
+    path = given_path(name, path)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(dir=path, prefix=".probe-")
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise ValueError(
+            f"{name} {printable(path)} is not writable ({reason}); choose another folder"
+        ) from None
+    return path
+
+
+def printable(path: Path | str) -> str:
+    """A path as text that any terminal encoding can print (undecodable bytes escaped)."""
+    raw = os.fsencode(os.fspath(path))
+    return raw.decode("utf-8", errors="backslashreplace")
+
+
+def argparse_type(check: Callable[[str, Any], T], name: str) -> Callable[[str], T]:
+    """``check`` as an argparse ``type=``: its ValueError becomes argparse's one-line error."""
+
+    def convert(text: str) -> T:
+        try:
+            return check(name, text)
+        except ValueError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    convert.__name__ = check.__name__
+    return convert

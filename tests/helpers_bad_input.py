@@ -1,0 +1,28 @@
+"""Shared assertions of the bad-input tables: one clear line, no traceback, nothing stored changed."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+
+def snapshot(*roots: Path) -> dict[str, str]:
+    """Path -> SHA-256 of every file under ``roots`` (a stored state to compare after a bad call)."""
+    state = {}
+    for root in roots:
+        root = Path(root)
+        if not root.exists():
+            continue
+        files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in files:
+            state[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return state
+
+
+def assert_one_line_error(code: int, err: str, fragment: str, expected_code: int = 2) -> None:
+    """Exit status ``expected_code``, stderr one line containing ``fragment``, no traceback."""
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert "Traceback" not in err, err
+    assert code == expected_code, (code, err)
+    assert len(lines) == 1, err
+    assert fragment.lower() in lines[0].lower(), (fragment, lines[0])
