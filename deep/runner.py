@@ -57,6 +57,8 @@ def table_tag(options: PlanOptions, profile: Profile | None = None) -> str:
         parts.append("hard=custom")
     if options.split_seed != 0:
         parts.append(f"split_seed={options.split_seed}")
+    if options.device != "cpu":  # another device rounds differently: a trajectory of its own
+        parts.append(f"device={options.device.replace(':', '')}")
     for name in ("settings", "algorithms"):
         chosen = getattr(options, name)
         if chosen is not None:

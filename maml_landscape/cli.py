@@ -10,31 +10,47 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from maml_landscape import __version__
+from maml_landscape import __version__, validate
 from maml_landscape.claims import CLAIM_IDS, CLAIMS
 from maml_landscape.context import PROFILES, CheckContext
+from maml_landscape.errors import InputError, UsageError
 from maml_landscape.progress import format_seconds
 from maml_landscape.provenance import provenance
 from maml_landscape.report.markdown import claim_section
 from maml_landscape.report.write import (
     ReportError,
+    ledger_lock,
     load_ledger,
     merge,
+    read_readme,
     update_readme,
     write_reports,
 )
 from maml_landscape.runner import run_claims
+from maml_landscape.validate import printable
+
+__all__ = ["DEFAULT_OUT", "DEFAULT_SEED", "InputError", "ReportError", "UsageError", "build_parser", "main"]
 
 DEFAULT_OUT = Path("reports")
 DEFAULT_SEED = 20240601
 
 
-class UsageError(Exception):
-    """Bad input: printed as one line, exit code 2."""
+def _given_path(name: str, value: str) -> Path:
+    """``validate.given_path``, and a path the file system can name (argv from a shell always is)."""
+    path = validate.given_path(name, value)
+    try:
+        os.fsencode(path)
+    except UnicodeEncodeError:
+        raise ValueError(f"{name} must be a path the file system can name, got {value!r}") from None
+    return path
+
+
+_OUT = validate.argparse_type(_given_path, "--out")
+_README = validate.argparse_type(_given_path, "--readme")
+_SEED = validate.argparse_type(validate.non_negative_int, "--seed")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -51,27 +67,30 @@ def _claim_id(text: str) -> str:
 
 
 def _writable_dir(path: Path) -> Path:
+    """``path`` created if missing and proved writable (``validate.writable_dir``); UsageError if not."""
     try:
-        path.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(dir=path, prefix=".probe-")
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as error:
-        raise UsageError(f"cannot write reports to {path}: {error.strerror or error}; choose another --out") from None
-    return path
+        return validate.writable_dir("--out", path)
+    except ValueError as error:
+        raise UsageError(str(error)) from None
 
 
 def _verify(args: argparse.Namespace) -> int:
+    # Everything the user gave is checked before any check runs, so bad input changes nothing.
     out = _writable_dir(args.out)
+    load_ledger(out)  # an existing file that is not a ledger is refused, not overwritten
+    if args.readme:
+        read_readme(args.readme)
     ctx = CheckContext(profile=args.profile, seed=args.seed, out_dir=out)
-    previous = load_ledger(out) if args.claim else None
     start = time.monotonic()
     records, crashed = run_claims(args.claim, ctx, show_progress=not args.no_progress)
-    ledger = merge(previous, records, provenance(args.profile, args.seed))
-    paths = write_reports(ledger, out)
-    if args.readme:
-        update_readme(args.readme, ledger)
-        paths.append(args.readme)
+    # Read, merge and write under the folder's lock: a concurrent partial run into the
+    # same folder is merged in, not overwritten (the checks above ran outside the lock).
+    with ledger_lock(out):
+        ledger = merge(load_ledger(out), records, provenance(args.profile, args.seed))
+        paths = write_reports(ledger, out)
+        if args.readme:
+            update_readme(args.readme, ledger)
+            paths.append(args.readme)
     counts: dict[str, int] = {}
     for record in records:
         counts[record["verdict"]] = counts.get(record["verdict"], 0) + 1
@@ -79,7 +98,7 @@ def _verify(args: argparse.Namespace) -> int:
         f"verified {len(records)} claim(s) in {format_seconds(time.monotonic() - start)}: "
         + ", ".join(f"{n} {v}" for v, n in counts.items())
     )
-    print("wrote " + ", ".join(str(p) for p in paths))
+    print("wrote " + ", ".join(printable(p) for p in paths))
     if crashed:
         print(f"error: the checks of {', '.join(crashed)} crashed (recorded as 'not checked'; see the report)", file=sys.stderr)
         return 3
@@ -98,7 +117,7 @@ def _list(args: argparse.Namespace) -> int:
         verdict = stored.get(claim.id, "not run")
         print(f"{claim.id:<{width}}  {verdict:<23}  {claim.title}")
     if not ledger:
-        print(f"(no ledger in {args.out}; run 'maml-landscape verify' to compute the verdicts)", file=sys.stderr)
+        print(f"(no ledger in {printable(args.out)}; run 'maml-landscape verify' to compute the verdicts)", file=sys.stderr)
     return 0
 
 
@@ -108,7 +127,7 @@ def _show(args: argparse.Namespace) -> int:
     record = stored.get(args.claim_id)
     if record is None or args.run:
         if record is None:
-            print(f"no stored result for {args.claim_id} in {args.out}; running its checks (profile {args.profile})", file=sys.stderr)
+            print(f"no stored result for {args.claim_id} in {printable(args.out)}; running its checks (profile {args.profile})", file=sys.stderr)
         ctx = CheckContext(profile=args.profile, seed=args.seed, out_dir=_writable_dir(args.out))
         records, _ = run_claims([args.claim_id], ctx, show_progress=False)
         record = records[0]
@@ -135,34 +154,36 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the checks and write reports/claims.{md,json} and reports/report.tex",
         description="Run the checks of all claims (or those given with --claim) and write the ledger: "
         "claims.md (summary table + a section per claim), claims.json (machine-readable, with "
-        "provenance) and report.tex (compiles with pdflatex). Files are replaced atomically. "
-        "With --claim, the other claims of an existing claims.json in --out are kept.",
+        "provenance) and report.tex (compiles with pdflatex). The three files are replaced together "
+        "(a killed run leaves the old set or the new one, never a mix). With --claim, the other claims "
+        "of an existing claims.json in --out are kept, each with the profile and seed it was run with; "
+        "concurrent runs into one --out are serialised by a lock on the folder (Linux/POSIX flock).",
     )
     verify.add_argument("--claim", action="append", type=_claim_id, metavar="ID", help="check only this claim (repeatable)")
     verify.add_argument("--profile", choices=PROFILES, default="quick",
                         help="quick: CI-sized samples, minutes for all claims (default); paper: the paper's protocol sizes")
-    verify.add_argument("--out", type=Path, default=DEFAULT_OUT, help="report folder (default: %(default)s)")
-    verify.add_argument("--seed", type=int, default=DEFAULT_SEED, help="base seed for every random draw (default: %(default)s)")
+    verify.add_argument("--out", type=_OUT, default=DEFAULT_OUT, help="report folder (default: %(default)s)")
+    verify.add_argument("--seed", type=_SEED, default=DEFAULT_SEED, help="base seed for every random draw (default: %(default)s)")
     verify.add_argument("--fail-on", choices=("never", "fails"), default="never",
                         help="exit 1 when a claim's verdict is 'fails' (default: never; verdicts are results, not errors)")
-    verify.add_argument("--readme", type=Path, metavar="PATH",
+    verify.add_argument("--readme", type=_README, metavar="PATH",
                         help="also rewrite the ledger summary between the markers of this README")
     verify.add_argument("--no-progress", action="store_true", help="no progress display on stderr")
     verify.set_defaults(handler=_verify)
 
     listing = sub.add_parser("list", help="list every claim ID with its title and stored verdict",
                              description="List all claims with the verdict stored in --out/claims.json.")
-    listing.add_argument("--out", type=Path, default=DEFAULT_OUT, help="report folder to read (default: %(default)s)")
+    listing.add_argument("--out", type=_OUT, default=DEFAULT_OUT, help="report folder to read (default: %(default)s)")
     listing.set_defaults(handler=_list)
 
     show = sub.add_parser("show", help="print one claim's statement and evidence",
                           description="Print one claim as printed, its verdict and its evidence (Markdown). "
                           "Uses the stored result in --out/claims.json, or runs the claim's checks when there is none.")
     show.add_argument("claim_id", type=_claim_id, metavar="ID")
-    show.add_argument("--out", type=Path, default=DEFAULT_OUT, help="report folder (default: %(default)s)")
+    show.add_argument("--out", type=_OUT, default=DEFAULT_OUT, help="report folder (default: %(default)s)")
     show.add_argument("--run", action="store_true", help="run the checks even if a stored result exists")
     show.add_argument("--profile", choices=PROFILES, default="quick", help="profile when running (default: %(default)s)")
-    show.add_argument("--seed", type=int, default=DEFAULT_SEED, help="base seed when running (default: %(default)s)")
+    show.add_argument("--seed", type=_SEED, default=DEFAULT_SEED, help="base seed when running (default: %(default)s)")
     show.set_defaults(handler=_show)
 
     _add_deep(sub)
@@ -178,16 +199,22 @@ def _add_deep(sub: argparse._SubParsersAction) -> None:
     add_subcommands(sub)
 
 
+def _one_line(error: Exception) -> str:
+    """The message on one line, printable whatever the terminal encoding (paths may hold any bytes)."""
+    text = " ".join(str(error).split())
+    return text.encode("utf-8", errors="backslashreplace").decode("utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
         if not getattr(args, "handler", None):
-            parser.print_help()
-            return 2
+            commands = next(a.choices for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+            raise UsageError(f"no command given; choose one of {', '.join(commands)} (see '{parser.prog} --help')")
         return args.handler(args)
-    except (UsageError, ReportError) as error:
-        print(f"maml-landscape: error: {error}", file=sys.stderr)
+    except InputError as error:  # UsageError, ReportError, the deep errors: one line, exit 2
+        print(f"maml-landscape: error: {_one_line(error)}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into e.g. `head`: stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

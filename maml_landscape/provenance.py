@@ -1,4 +1,4 @@
-"""Where a report came from: package and library versions, git state, profile, seed, time."""
+"""Where a report came from: package and library versions, git state, the run's profile and seed, time."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from importlib import metadata
 from pathlib import Path
 
 from maml_landscape import __version__
+from maml_landscape.validate import printable
 
 LIBRARIES = ("numpy", "sympy", "mpmath", "matplotlib", "torch", "hypothesis")
 
@@ -40,7 +41,13 @@ def git_state(path: Path | None = None) -> dict[str, object]:
 
 
 def provenance(profile: str, seed: int, argv: list[str] | None = None) -> dict[str, object]:
-    """A JSON-serialisable record of the run."""
+    """A JSON-serialisable record of the run.
+
+    ``run_profile`` and ``run_seed`` are this run's settings; a partial run keeps claims
+    computed by earlier runs, so the profile and seed of each claim are in the claim
+    itself, and :func:`maml_landscape.report.write.merge` adds their distinct values
+    (``profiles``, ``seeds``) to the ledger's provenance.
+    """
     return {
         "package": "maml-landscape",
         "version": __version__,
@@ -48,8 +55,8 @@ def provenance(profile: str, seed: int, argv: list[str] | None = None) -> dict[s
         "python": platform.python_version(),
         "platform": platform.platform(),
         "libraries": {name: _library_version(name) for name in LIBRARIES},
-        "profile": profile,
-        "seed": seed,
-        "command": " ".join(argv if argv is not None else sys.argv),
+        "run_profile": profile,
+        "run_seed": seed,
+        "command": " ".join(printable(a) for a in (argv if argv is not None else sys.argv)),
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
     }

@@ -55,6 +55,7 @@ def _run_one(claim: Claim, ctx: CheckContext) -> tuple[dict[str, Any], bool]:
         "correction": corrections[0] if corrections else None,
         "runtime_s": round(sum(e["runtime_s"] for e in entries), 3),
         "profile": ctx.profile,
+        "seed": ctx.seed,
         "checks": entries,
     }
     return to_jsonable(record), crashed

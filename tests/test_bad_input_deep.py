@@ -337,8 +337,8 @@ def test_table_names_carry_every_trajectory_option():
 
     cpu = PROFILES["cpu"]
     assert table_tag(PlanOptions(), cpu) == ""
-    assert table_tag(PlanOptions(maml_lr=1e-2, inner_lr=0.5, split_seed=3), cpu) == (
-        "maml_lr=0.01-inner_lr=0.5-split_seed=3"
+    assert table_tag(PlanOptions(maml_lr=1e-2, inner_lr=0.5, split_seed=3, device="cuda:0"), cpu) == (
+        "maml_lr=0.01-inner_lr=0.5-split_seed=3-device=cuda0"
     )
 
 

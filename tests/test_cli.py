@@ -57,13 +57,13 @@ def test_unwritable_out_gives_one_line_and_exit_2(tmp_path, capsys):
     blocker.write_text("not a folder")
     assert main(["verify", "--claim", "S2.F", "--out", str(blocker / "reports"), "--no-progress"]) == 2
     err = capsys.readouterr().err.strip()
-    assert "cannot write reports to" in err and len(err.splitlines()) == 1
+    assert "is not writable" in err and len(err.splitlines()) == 1
 
 
 def test_unreadable_ledger_gives_one_line_and_exit_2(tmp_path, capsys):
     (tmp_path / "claims.json").write_text("{not json")
     assert main(["list", "--out", str(tmp_path)]) == 2
-    assert "not a readable ledger" in capsys.readouterr().err
+    assert "is not a maml-landscape ledger (not valid JSON" in capsys.readouterr().err
 
 
 def test_verify_subset_writes_reports_and_keeps_other_claims(tmp_path):
@@ -73,8 +73,10 @@ def test_verify_subset_writes_reports_and_keeps_other_claims(tmp_path):
     ledger = json.loads((tmp_path / "claims.json").read_text())
     verdicts = {c["id"]: c["verdict"] for c in ledger["claims"]}
     assert verdicts == {"S2.F": "holds", "S2.E": "fails"}
-    assert ledger["provenance"]["profile"] == "quick"
-    assert {"git", "libraries", "python", "seed"} <= set(ledger["provenance"])
+    assert ledger["provenance"]["run_profile"] == "quick"
+    assert {"git", "libraries", "python", "run_seed", "seeds", "profiles"} <= set(ledger["provenance"])
+    assert ledger["provenance"]["seeds"] == [20240601] and ledger["provenance"]["profiles"] == ["quick"]
+    assert all(c["seed"] == 20240601 and c["profile"] == "quick" for c in ledger["claims"])
     md = (tmp_path / "claims.md").read_text()
     assert "S2.F" in md and "$$\n\\frac{a}{b}\n$$" in md
     assert (tmp_path / "report.tex").read_text().startswith("\\documentclass")

@@ -73,3 +73,35 @@ def first_line(text: str, limit: int = 160) -> str:
     if cut.count("$") % 2:
         cut = cut[: cut.rfind("$")]
     return cut.rstrip() + "…"
+
+
+def claim_settings(claims: list[dict[str, Any]]) -> tuple[list[str], list[int]]:
+    """The distinct profiles and seeds the ``claims`` were run with, sorted (unknown ones left out)."""
+    profiles = sorted({c["profile"] for c in claims if isinstance(c.get("profile"), str)})
+    seeds = sorted({c["seed"] for c in claims if isinstance(c.get("seed"), int) and not isinstance(c.get("seed"), bool)})
+    return profiles, seeds
+
+
+def _one_or_mixed(values: list[Any], fmt: Any) -> str:
+    if not values:
+        return "unknown"
+    if len(values) == 1:
+        return fmt(values[0])
+    return "mixed: " + ", ".join(fmt(v) for v in values)
+
+
+def settings_text(ledger: dict[str, Any], code: bool = True) -> str:
+    """``profile `quick`, seed 20240601`` when every claim agrees, else the values as ``mixed: ...``.
+
+    The values are the claims' own (each claim records the profile and seed it was run
+    with); a ledger whose claims do not carry them falls back to its provenance.
+    """
+    prov = ledger.get("provenance") or {}
+    claims = [
+        {"profile": c.get("profile", prov.get("run_profile", prov.get("profile"))),
+         "seed": c.get("seed", prov.get("run_seed", prov.get("seed")))}
+        for c in ledger["claims"]
+    ] or [{"profile": prov.get("run_profile", prov.get("profile")), "seed": prov.get("run_seed", prov.get("seed"))}]
+    profiles, seeds = claim_settings(claims)
+    quote = (lambda v: f"`{v}`") if code else str
+    return f"profile {_one_or_mixed(profiles, quote)}, seed {_one_or_mixed(seeds, str)}"

@@ -17,6 +17,7 @@ from maml_landscape.report.format import (
     fmt_number,
     grouped_blocks,
     measurement_row,
+    settings_text,
     verdict_counts,
 )
 
@@ -147,7 +148,8 @@ def _claim(c: dict[str, Any], out_dir: Path) -> str:
     parts = [
         r"\section{" + inline(c["id"]) + ": " + inline(c["title"]) + r"}\label{claim:" + c["id"] + "}",
         r"\textbf{Where:} " + inline(c["location"]) + r" \quad \textbf{Kind:} " + inline(c["kind"])
-        + r" \quad \textbf{Verdict:} " + _verdict(c["verdict"]) + rf" \quad ({c['runtime_s']:.2f}\,s, profile {c['profile']})\par",
+        + r" \quad \textbf{Verdict:} " + _verdict(c["verdict"]) + rf" \quad ({c['runtime_s']:.2f}\,s, "
+        + inline(f"profile {c.get('profile')}" + (f", seed {c['seed']}" if c.get("seed") is not None else "")) + r")\par",
         r"\paragraph{As printed.} " + prose(c["statement"]),
         r"\paragraph{Evidence.} " + prose(c["summary"]),
     ]
@@ -201,7 +203,7 @@ def render_latex(ledger: dict[str, Any], out_dir: Path) -> str:
         r"\begin{document}",
         r"\maketitle",
         inline(
-            f"Profile {prov['profile']}, seed {prov['seed']}; maml-landscape {prov['version']}, commit {commit}; "
+            "P" + settings_text(ledger, code=False)[1:] + f"; maml-landscape {prov['version']}, commit {commit}; "
             f"Python {prov['python']}; " + ", ".join(f"{k} {v}" for k, v in prov["libraries"].items() if v) + "."
         ) + r"\par",
         r"\textbf{" + str(len(claims)) + " claims:} " + inline(counts) + r".\par",
