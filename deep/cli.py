@@ -31,20 +31,20 @@ profiles:
 """ + "\n".join(f"  {p.name:<6} {p.description}" for p in PROFILES.values())
 
 
-def _checked(check, name: str):
+def _checked(check, name: str, **options):
     """A validate.* checker as an argparse type (one line on bad input)."""
-    return validate.argparse_type(check, name)
+    return validate.argparse_type(check, name, **options)
 
 
 def _seeds(text: str) -> tuple[int, ...]:
     try:
-        return validate.distinct_seeds("--seeds", text.split(","))
+        return validate.distinct_seeds("--seeds", text.split(","), text=True)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _positive(text: str) -> float:
-    return _checked(validate.positive_finite, "a learning rate")(text)
+    return _checked(validate.positive_finite, "a learning rate", text=True)(text)
 
 
 def _rate(text: str) -> float | str:
@@ -70,7 +70,7 @@ def _names(text: str) -> tuple[str, ...]:
 
 
 def _count(name: str):
-    return _checked(validate.positive_int, name)
+    return _checked(validate.positive_int, name, text=True)
 
 
 def _path(name: str):
@@ -161,7 +161,7 @@ def _common(parser: argparse.ArgumentParser, experiment: bool = True) -> None:
     )
     parser.add_argument(
         "--split-seed",
-        type=_checked(validate.non_negative_int, "--split-seed"),
+        type=_checked(validate.non_negative_int, "--split-seed", text=True),
         default=0,
         help="seed of the easy/class split",
     )

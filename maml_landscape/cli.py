@@ -50,7 +50,7 @@ def _given_path(name: str, value: str) -> Path:
 
 _OUT = validate.argparse_type(_given_path, "--out")
 _README = validate.argparse_type(_given_path, "--readme")
-_SEED = validate.argparse_type(validate.non_negative_int, "--seed")
+_SEED = validate.argparse_type(validate.non_negative_int, "--seed", text=True)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -21,48 +21,53 @@ import numpy as np
 T = TypeVar("T")
 
 
-def positive_int(name: str, value: Any) -> int:
-    """An integer ≥ 1 (a count: samples, iterations, threads, tasks)."""
-    if isinstance(value, str):
-        try:
-            value = int(value.strip())
-        except ValueError:
-            raise ValueError(f"{name} must be a whole number ≥ 1, got {value!r}") from None
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer, float, np.floating)):
-        raise ValueError(f"{name} must be a whole number ≥ 1, got {value!r}")
-    if not math.isfinite(float(value)) or not float(value).is_integer() or value < 1:
-        raise ValueError(f"{name} must be a whole number ≥ 1, got {value!r}")
-    return int(value)
-
-
-def non_negative_int(name: str, value: Any) -> int:
-    """An integer ≥ 0 (a seed)."""
-    if isinstance(value, str):
-        try:
-            value = int(value.strip())
-        except ValueError:
-            raise ValueError(f"{name} must be a whole number ≥ 0, got {value!r}") from None
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-        raise ValueError(f"{name} must be a whole number ≥ 0, got {value!r}")
-    return int(value)
-
-
-def positive_finite(name: str, value: Any) -> float:
-    """A float in (0, ∞): a step size or learning rate."""
-    if isinstance(value, bool):
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+def _number_text(name: str, value: Any, text: bool, what: str, parse: Callable[[str], Any]) -> Any:
+    """``value`` parsed from text when ``text`` (the command line), else refused as text."""
+    if not isinstance(value, str):
+        return value
+    if not text:  # the Python API takes numbers; parsing "5" is the command line's job
+        raise ValueError(f"{name} must be {what}, got {value!r}")
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}") from None
+        return parse(value.strip())
+    except ValueError:
+        raise ValueError(f"{name} must be {what}, got {value!r}") from None
+
+
+def _integer(name: str, given: Any, low: int, text: bool) -> int:
+    what = f"an integer ≥ {low}"
+    value = _number_text(name, given, text, what, int)
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer, float, np.floating)):
+        raise ValueError(f"{name} must be {what}, got {given!r}")
+    if not math.isfinite(float(value)) or not float(value).is_integer() or value < low:
+        raise ValueError(f"{name} must be {what}, got {given!r}")
+    return int(value)
+
+
+def positive_int(name: str, value: Any, text: bool = False) -> int:
+    """An integer ≥ 1 (a count: samples, iterations, threads, tasks); ``text``: parse a string."""
+    return _integer(name, value, 1, text)
+
+
+def non_negative_int(name: str, value: Any, text: bool = False) -> int:
+    """An integer ≥ 0 (a seed); ``text``: parse a string."""
+    return _integer(name, value, 0, text)
+
+
+def positive_finite(name: str, given: Any, text: bool = False) -> float:
+    """A float in (0, ∞): a step size or learning rate; ``text``: parse a string."""
+    what = "a positive finite number"
+    value = _number_text(name, given, text, what, float)
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise ValueError(f"{name} must be {what}, got {given!r}")
+    number = float(value)
     if not (math.isfinite(number) and number > 0):
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
+        raise ValueError(f"{name} must be {what}, got {given!r}")
     return number
 
 
-def distinct_seeds(name: str, values: Iterable[Any]) -> tuple[int, ...]:
+def distinct_seeds(name: str, values: Iterable[Any], text: bool = False) -> tuple[int, ...]:
     """A non-empty tuple of distinct seeds ≥ 0 (a repeated seed would count one run twice)."""
-    seeds = tuple(non_negative_int(name, v) for v in values)
+    seeds = tuple(non_negative_int(name, v, text) for v in values)
     if not seeds:
         raise ValueError(f"{name} needs at least one seed, e.g. 0,1")
     repeated = sorted({s for s in seeds if seeds.count(s) > 1})
@@ -128,12 +133,15 @@ def printable(path: Path | str) -> str:
     return raw.decode("utf-8", errors="backslashreplace")
 
 
-def argparse_type(check: Callable[[str, Any], T], name: str) -> Callable[[str], T]:
-    """``check`` as an argparse ``type=``: its ValueError becomes argparse's one-line error."""
+def argparse_type(check: Callable[..., T], name: str, **options: Any) -> Callable[[str], T]:
+    """``check(name, text, **options)`` as an argparse ``type=``; ValueError -> one-line error.
+
+    Number checkers take ``text=True`` here: the command line parses what the API refuses.
+    """
 
     def convert(text: str) -> T:
         try:
-            return check(name, text)
+            return check(name, text, **options)
         except ValueError as error:
             raise argparse.ArgumentTypeError(str(error)) from None
 

@@ -162,7 +162,7 @@ class Environment:
 
     def sample_tasks(self, rng: np.random.Generator, T: int) -> tuple[np.ndarray, np.ndarray]:
         """Draw T i.i.d. tasks: family indices (T,) and task solutions w* (T, d)."""
-        T = _count("T", T)
+        T = positive_int("T", T)
         family_index = rng.choice(len(self.families), size=T, p=self.weights)
         roots = np.stack([f._w_root for f in self.families])
         noise = rng.standard_normal((T, self.dim))
@@ -176,7 +176,7 @@ class Environment:
 
         ``y = X w* + z`` with z ~ N(0, ν²) i.i.d. (Sec. 3).
         """
-        n = _count("n", n)
+        n = positive_int("n", n)
         family_index = np.asarray(family_index)
         w_star = finite_array("w_star", w_star)
         if family_index.ndim != 1 or not np.issubdtype(family_index.dtype, np.integer):
@@ -221,24 +221,6 @@ def _check_data_covariance(sigma: np.ndarray) -> None:
         )
 
 
-def _count(name: str, value: int) -> int:
-    """An integer ≥ 1 (:func:`validate.positive_int`; text is refused: the API takes numbers)."""
-    message = f"{name} must be a positive integer, got {value!r}"
-    if isinstance(value, str):
-        raise ValueError(message)
-    try:
-        return positive_int(name, value)
-    except ValueError:
-        raise ValueError(message) from None
-
-
-def _positive(name: str, value: float) -> float:
-    """A float in (0, ∞) (:func:`validate.positive_finite`; text is refused)."""
-    if isinstance(value, str):
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return positive_finite(name, value)
-
-
 def _nonnegative(name: str, value: float) -> float:
     message = f"{name} must be finite and ≥ 0, got {value!r}"
     if isinstance(value, (bool, str)):
@@ -259,7 +241,7 @@ def two_tasks(
 
     The paper assumes ρ_H < ρ_E; equal values are allowed (no hardness discrepancy).
     """
-    rho_h, rho_e = _positive("rho_h", rho_h), _positive("rho_e", rho_e)
+    rho_h, rho_e = positive_finite("rho_h", rho_h), positive_finite("rho_e", rho_e)
     w1, w2 = finite_array("w1", w1), finite_array("w2", w2)
     if w1.ndim != 1 or w1.shape != w2.shape:
         raise ValueError(
@@ -280,8 +262,8 @@ def hard_easy_mixture(
     d: int, rho_h: float, rho_e: float, R: float, r_h: float, r_e: float, noise_var: float
 ) -> Environment:
     """Sec. 3.2: ½ hard tasks (Σ = ρ_H I, w* ~ N(R·1_d, r_H I)) + ½ easy (Σ = ρ_E I, w* ~ N(0, r_E I))."""
-    d = _count("d", d)
-    rho_h, rho_e = _positive("rho_h", rho_h), _positive("rho_e", rho_e)
+    d = positive_int("d", d)
+    rho_h, rho_e = positive_finite("rho_h", rho_h), positive_finite("rho_e", rho_e)
     r_h, r_e = _nonnegative("r_h", r_h), _nonnegative("r_e", r_e)
     R = float(finite_array("R", R)) if np.ndim(R) == 0 else None
     if R is None:
@@ -303,8 +285,8 @@ def random_covariance(
 
     ``diagonal=True`` keeps the coordinate basis (the diagonal Σ of Lemma 2).
     """
-    d = _count("d", d)
-    low, high = _positive("low", low), _positive("high", high)
+    d = positive_int("d", d)
+    low, high = positive_finite("low", low), positive_finite("high", high)
     if low > high:
         raise ValueError(f"low must not exceed high, got low={low}, high={high}")
     eigenvalues = rng.uniform(low, high, size=d)
@@ -331,7 +313,7 @@ def random_environment(
     w_cov = random covariance scaled into ``spread_range`` (a fixed task when the scale is 0);
     ν² uniform in ``noise_var_range``.
     """
-    d, families = _count("d", d), _count("families", families)
+    d, families = positive_int("d", d), positive_int("families", families)
     weights = rng.dirichlet(np.ones(families))
     weights = weights / weights.sum()
     members = []

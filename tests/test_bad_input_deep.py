@@ -29,21 +29,12 @@ from maml_landscape.deep.train import RunInterrupted  # noqa: E402
 from tests.helpers_bad_input import assert_one_line_error, snapshot  # noqa: E402
 from tests.helpers_deep import make_cifar, make_omniglot  # noqa: E402
 
-pytestmark = pytest.mark.deep
+pytestmark = [pytest.mark.deep, pytest.mark.usefixtures("one_torch_thread")]
 
 #: The smoke run every row starts from: MAML, Small r_H, seed 0, 2 iterations, 2 tasks.
 NARROW = ("--settings", "small", "--algorithms", "maml", "--seeds", "0")
 SIZES = ("--iterations", "2", "--eval-tasks", "2", "--checkpoint-every", "1")
 
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 @dataclass(frozen=True)
@@ -198,20 +189,20 @@ def _tuning(stored: Stored, *extra: str) -> list[str]:
 #: (id, argv builder(stored) -> argv, fragment of the one stderr line)
 ROWS = [
     # numbers
-    ("iterations-zero", lambda s: _run(s, "--iterations", "0"), "--iterations must be a whole number ≥ 1"),
-    ("iterations-negative", lambda s: _run(s, "--iterations", "-5"), "--iterations must be a whole number"),
-    ("iterations-text", lambda s: _run(s, "--iterations", "many"), "--iterations must be a whole number"),
-    ("iterations-float", lambda s: _run(s, "--iterations", "2.5"), "--iterations must be a whole number"),
+    ("iterations-zero", lambda s: _run(s, "--iterations", "0"), "--iterations must be an integer ≥ 1"),
+    ("iterations-negative", lambda s: _run(s, "--iterations", "-5"), "--iterations must be an integer"),
+    ("iterations-text", lambda s: _run(s, "--iterations", "many"), "--iterations must be an integer"),
+    ("iterations-float", lambda s: _run(s, "--iterations", "2.5"), "--iterations must be an integer"),
     ("eval-tasks-zero", lambda s: _run(s, "--eval-tasks", "0"), "--eval-tasks must be"),
     ("meta-batch-zero", lambda s: _run(s, "--meta-batch", "0"), "--meta-batch must be"),
     ("checkpoint-every-zero", lambda s: _run(s, "--checkpoint-every", "0"), "--checkpoint-every must be"),
-    ("threads-zero", lambda s: _run(s, "--threads", "0"), "--threads must be a whole number ≥ 1"),
-    ("threads-negative", lambda s: _run(s, "--threads", "-1"), "--threads must be a whole number ≥ 1"),
+    ("threads-zero", lambda s: _run(s, "--threads", "0"), "--threads must be an integer ≥ 1"),
+    ("threads-negative", lambda s: _run(s, "--threads", "-1"), "--threads must be an integer ≥ 1"),
     ("workers-zero", lambda s: _run(s, "--workers", "0"), "--workers must be"),
-    ("split-seed-negative", lambda s: _run(s, "--split-seed", "-1"), "--split-seed must be a whole number ≥ 0"),
+    ("split-seed-negative", lambda s: _run(s, "--split-seed", "-1"), "--split-seed must be an integer ≥ 0"),
     ("seeds-repeated", lambda s: _run(s, "--seeds", "0,0"), "--seeds repeats 0"),
-    ("seeds-text", lambda s: _run(s, "--seeds", "a,b"), "--seeds must be a whole number ≥ 0"),
-    ("seeds-empty", lambda s: _run(s, "--seeds", ""), "--seeds must be a whole number ≥ 0"),
+    ("seeds-text", lambda s: _run(s, "--seeds", "a,b"), "--seeds must be an integer ≥ 0"),
+    ("seeds-empty", lambda s: _run(s, "--seeds", ""), "--seeds must be an integer ≥ 0"),
     ("seeds-negative", lambda s: _run(s, "--seeds", "-1"), "--seeds must be"),
     # learning rates
     ("maml-lr-inf", lambda s: _run(s, "--maml-lr", "inf"), "a learning rate must be a positive finite number"),

@@ -123,7 +123,7 @@ BAD_CALLS = [
         lambda: emp.maml_solution_printed(*_episodes(), np.zeros((4, 3)), np.nan),
         "alpha",
     ),
-    ("split_episodes tau 2.5", lambda: emp.split_episodes(X, Y, 2.5, 2), "tau must be a whole number"),
+    ("split_episodes tau 2.5", lambda: emp.split_episodes(X, Y, 2.5, 2), "tau must be an integer"),
     (
         "gradient_descent diverges",
         lambda: emp.gradient_descent(lambda w: 3 * w, np.ones(3), 1.0, 2000),
@@ -149,7 +149,7 @@ BAD_CALLS = [
     ("weight text", lambda: TaskFamily("x", EYE2, np.zeros(2), ZEROS2), "weight must be a positive finite"),
     ("noise_var text", lambda: Environment((TaskFamily(1.0, EYE2, np.zeros(2), ZEROS2),), "a"), "noise_var"),
     ("R nan", lambda: hard_easy_mixture(3, 0.1, 1.0, np.nan, 1.0, 1.0, 0.1), "R has NaN"),
-    ("d text", lambda: hard_easy_mixture("3", 0.1, 1.0, 1.0, 1.0, 1.0, 0.1), "d must be a positive integer"),
+    ("d text", lambda: hard_easy_mixture("3", 0.1, 1.0, 1.0, 1.0, 1.0, 0.1), "d must be an integer ≥ 1"),
     ("w1 nan", lambda: two_tasks(0.1, 1.0, [np.nan, 0.0], [0.0, 0.0], 0.1), "w1 has NaN"),
     (
         "sample_data inf w_star",

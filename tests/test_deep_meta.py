@@ -11,18 +11,10 @@ from maml_landscape.deep.meta import TaskBatch, meta_gradient, task_loss  # noqa
 from maml_landscape.deep.model import Conv4, init_params  # noqa: E402
 from maml_landscape.deep.pooling import CentredPool  # noqa: E402
 
-pytestmark = pytest.mark.deep
+pytestmark = [pytest.mark.deep, pytest.mark.usefixtures("one_torch_thread")]
 DTYPE = torch.float64
 RTOL = 1e-10
 
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """One torch thread: the tests run on 2 shared cores, where 2 spinning threads crawl."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def conv4_params(n_out: int = 6, seed: int = 0, channels: int = 1, size: int = 28):

@@ -19,20 +19,10 @@ from maml_landscape.deep.runner import Paths, run_experiment  # noqa: E402
 from maml_landscape.deep.train import RunInterrupted, run_one  # noqa: E402
 from tests.helpers_deep import make_cifar, make_omniglot, tiny_alphabets  # noqa: E402
 
-pytestmark = pytest.mark.deep
+pytestmark = [pytest.mark.deep, pytest.mark.usefixtures("one_torch_thread")]
 SMOKE = replace(PROFILES["smoke"], iterations=5, seeds=(0,), eval_tasks=6, checkpoint_every=2)
 QUERY = 2  # query images per class, down from 10 to keep the smoke runs at seconds
 
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """One torch thread: the tests run on 2 shared cores, where 2 spinning threads crawl."""
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")

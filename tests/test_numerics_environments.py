@@ -89,7 +89,7 @@ def test_constructors_reject_bad_input():
         two_tasks(0.5, 1.0, np.ones(2), np.ones(3), 0.1)
     with pytest.raises(ValueError, match="r_h"):
         hard_easy_mixture(3, 0.1, 1.0, 1.0, -1.0, 1.0, 0.1)
-    with pytest.raises(ValueError, match="d must be a positive integer"):
+    with pytest.raises(ValueError, match="d must be an integer ≥ 1"):
         hard_easy_mixture(2.5, 0.1, 1.0, 1.0, 1.0, 1.0, 0.1)
 
 

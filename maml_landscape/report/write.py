@@ -37,8 +37,8 @@ from maml_landscape.errors import InputError
 from maml_landscape.report.format import claim_settings, settings_text
 from maml_landscape.report.latex import render_latex
 from maml_landscape.report.markdown import counts_line, render_markdown, summary_table
+from maml_landscape.report.schema import ledger_problem
 from maml_landscape.validate import printable
-from maml_landscape.verdicts import Verdict
 
 JSON_NAME, MARKDOWN_NAME, LATEX_NAME = "claims.json", "claims.md", "report.tex"
 REPORT_SET = (JSON_NAME, MARKDOWN_NAME, LATEX_NAME)
@@ -100,143 +100,6 @@ def _settle(out_dir: Path) -> None:
                     f"({reason}); delete {JOURNAL_NAME} there or choose another --out"
                 ) from None
     remove_stale_temps(out_dir)
-
-
-# ------------------------------------------------------------------------------ validation
-
-_JSON_TYPES = {dict: "an object", list: "an array", str: "a string", bool: "a boolean", int: "a number",
-               float: "a number", type(None): "null"}
-_VERDICTS = [v.value for v in Verdict]
-_BLOCK_FIELDS = {
-    "text": {"text": str},
-    "formula": {"label": str, "latex": str},
-    "table": {"headers": list, "rows": list},
-    "figure": {"path": str, "caption": str},
-    "measurement": {k: object for k in ("name", "estimate", "stderr", "predicted", "z", "threshold",
-                                        "alarm_rate", "samples", "seed", "passed")},
-}
-
-
-def _kind(value: Any) -> str:
-    return _JSON_TYPES.get(type(value), type(value).__name__)
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _field_problem(where: str, record: dict[str, Any], name: str, expected: Any, optional: bool = False) -> str | None:
-    """Why ``record[name]`` is not of type ``expected`` (a type or tuple of types), or None."""
-    if name not in record:
-        return None if optional else f"{where} has no {name!r}"
-    value = record[name]
-    if expected is object:
-        return None
-    types = expected if isinstance(expected, tuple) else (expected,)
-    if isinstance(value, bool) and bool not in types:
-        ok = False
-    elif float in types:
-        ok = _number(value)
-    else:
-        ok = isinstance(value, types)
-    if not ok:
-        wanted = " or ".join(_JSON_TYPES.get(t, t.__name__) for t in types)
-        return f"{name!r} of {where} is {_kind(value)}, not {wanted}"
-    return None
-
-
-def _verdict_problem(where: str, record: dict[str, Any]) -> str | None:
-    problem = _field_problem(where, record, "verdict", str)
-    if problem is None and record["verdict"] not in _VERDICTS:
-        problem = f"{where} has the verdict {record['verdict']!r:.40}, not one of {', '.join(_VERDICTS)}"
-    return problem
-
-
-def _block_problem(where: str, block: Any) -> str | None:
-    if not isinstance(block, dict):
-        return f"{where} is {_kind(block)}, not an object"
-    kind = block.get("type")
-    if kind not in _BLOCK_FIELDS:
-        return f"{where} has unknown type {kind!r:.40}"
-    for name, expected in _BLOCK_FIELDS[kind].items():
-        problem = _field_problem(where, block, name, expected)
-        if problem:
-            return problem
-    if kind == "table":
-        if _field_problem(where, block, "caption", str, optional=True):
-            return f"{where} has a caption that is not a string"
-        if not all(isinstance(row, list) for row in block["rows"]):
-            return f"{where} has a row that is not an array"
-    return None
-
-
-def _check_problem(where: str, check: Any) -> str | None:
-    if not isinstance(check, dict):
-        return f"{where} is {_kind(check)}, not an object"
-    for name, expected in (("name", (str, type(None))), ("runtime_s", float), ("summary", str),
-                           ("evidence", list), ("choices", list), ("seeds", dict)):
-        problem = _field_problem(where, check, name, expected)
-        if problem:
-            return problem
-    problem = _verdict_problem(where, check)
-    if problem:
-        return problem
-    for j, block in enumerate(check["evidence"]):
-        problem = _block_problem(f"{where} evidence block {j + 1}", block)
-        if problem:
-            return problem
-    for j, choice in enumerate(check["choices"]):
-        if not isinstance(choice, dict) or not {"name", "value", "reason"} <= set(choice):
-            return f"{where} choice {j + 1} is not an object with name, value and reason"
-    return None
-
-
-def _claim_problem(where: str, claim: Any) -> str | None:
-    if not isinstance(claim, dict):
-        return f"{where} is {_kind(claim)}, not an object"
-    problem = _field_problem(where, claim, "id", str)
-    if problem:
-        return problem
-    where = f"{where} ({claim['id']!r:.40})"
-    for name, expected, optional in (
-        ("title", str, False), ("location", str, False), ("kind", str, False), ("statement", str, False),
-        ("summary", str, False), ("correction", (str, type(None)), True), ("runtime_s", float, False),
-        ("profile", str, True), ("seed", (int, type(None)), True), ("checks", list, False),
-    ):
-        problem = _field_problem(where, claim, name, expected, optional)
-        if problem:
-            return problem
-    problem = _verdict_problem(where, claim)
-    if problem:
-        return problem
-    for j, check in enumerate(claim["checks"]):
-        problem = _check_problem(f"{where} check {j + 1}", check)
-        if problem:
-            return problem
-    return None
-
-
-def ledger_problem(ledger: Any) -> str | None:
-    """What makes ``ledger`` (parsed JSON) not a ledger this package can render, or None."""
-    if not isinstance(ledger, dict):
-        return f"the top level is {_kind(ledger)}, not an object"
-    for name, expected in (("claims", list), ("provenance", dict)):
-        problem = _field_problem("the ledger", ledger, name, expected)
-        if problem:
-            return problem
-    problem = _field_problem("the ledger", ledger, "generation", str, optional=True)
-    if problem:
-        return problem
-    prov = ledger["provenance"]
-    for name, expected in (("seed", int), ("run_seed", int), ("profile", str), ("run_profile", str)):
-        problem = _field_problem("the provenance", prov, name, (expected, type(None)), optional=True)
-        if problem:
-            return problem
-    for i, claim in enumerate(ledger["claims"]):
-        problem = _claim_problem(f"claim {i + 1}", claim)
-        if problem:
-            return problem
-    return None
 
 
 def _encodable(ledger: Any) -> bool:
