@@ -22,6 +22,7 @@ import numpy as np
 from maml_landscape.deep.cache import atomic_write_bytes, cached_array, default_cache_dir
 from maml_landscape.deep.errors import DatasetError
 from maml_landscape.deep.pools import ClassPool
+from maml_landscape.validate import printable
 
 ARCHIVE = "cifar-100-python.tar.gz"
 FOLDER = "cifar-100-python"
@@ -117,7 +118,8 @@ def load_cifar100(
     """
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
-        raise DatasetError(f"CIFAR-100 data directory {data_dir} does not exist; {DOWNLOAD_HINT}")
+        what = "is not a folder" if data_dir.exists() else "does not exist"
+        raise DatasetError(f"CIFAR-100 data directory {printable(data_dir)} {what}; {DOWNLOAD_HINT}")
     source = locate_cifar100(data_dir)
     if source.is_file():
         if verify_checksum:

@@ -12,7 +12,13 @@ import sys
 from pathlib import Path
 
 from maml_landscape import validate
-from maml_landscape.deep.config import EXPERIMENTS, PROFILES, with_overrides
+from maml_landscape.deep.config import (
+    EXPERIMENTS,
+    MAX_META_BATCH,
+    META_BATCH_WHY,
+    PROFILES,
+    with_overrides,
+)
 from maml_landscape.deep.errors import DatasetError
 from maml_landscape.deep.hard_alphabets import DEFAULT_HARD_SOURCE, parse_hard_alphabets
 from maml_landscape.deep.plans import ALGORITHMS, PlanOptions
@@ -73,6 +79,24 @@ def _count(name: str):
     return _checked(validate.positive_int, name, text=True)
 
 
+def _threads(text: str) -> int:
+    threads = _count("--threads")(text)
+    cores = validate.usable_cores()
+    if threads > cores:
+        raise argparse.ArgumentTypeError(
+            f"--threads {threads} exceeds the {cores} CPU cores this process may use; more threads "
+            "than cores only slows training"
+        )
+    return threads
+
+
+def _meta_batch(text: str) -> int:
+    try:
+        return validate.at_most("--meta-batch", _count("--meta-batch")(text), MAX_META_BATCH, META_BATCH_WHY)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _path(name: str):
     return _checked(validate.given_path, name)
 
@@ -119,7 +143,7 @@ def _common(parser: argparse.ArgumentParser, experiment: bool = True) -> None:
         help="override the evaluation tasks per class set",
     )
     parser.add_argument(
-        "--meta-batch", type=_count("--meta-batch"), help="override the tasks per iteration"
+        "--meta-batch", type=_meta_batch, help="override the tasks per iteration (at most 1024)"
     )
     parser.add_argument(
         "--checkpoint-every",
@@ -161,7 +185,7 @@ def _common(parser: argparse.ArgumentParser, experiment: bool = True) -> None:
     )
     parser.add_argument(
         "--split-seed",
-        type=_checked(validate.non_negative_int, "--split-seed", text=True),
+        type=_checked(validate.seed, "--split-seed", text=True),
         default=0,
         help="seed of the easy/class split",
     )
@@ -169,7 +193,7 @@ def _common(parser: argparse.ArgumentParser, experiment: bool = True) -> None:
     parser.add_argument("--algorithms", type=_names, help="subset, e.g. maml,nal-1")
     parser.add_argument("--device", default="cpu", help="torch device, e.g. cpu or cuda")
     parser.add_argument(
-        "--threads", type=_count("--threads"), help="torch CPU threads (default: torch's)"
+        "--threads", type=_threads, help="torch CPU threads, at most the usable cores (default: torch's)"
     )
     parser.add_argument(
         "--workers",

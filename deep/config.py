@@ -26,6 +26,9 @@ PAPER_INNER_LR = 0.1
 #: (N, K) of easy and hard FS-CIFAR100 tasks: C.5 ("we used 5x as many samples") and main text.
 CIFAR_NK = {"c5": ((2, 50), (20, 5)), "main": ((2, 10), (20, 1))}
 P_HARD_VALUES = (0.99, 0.5, 0.01)
+#: An iteration holds its tasks' images in memory (the paper uses 8 tasks).
+MAX_META_BATCH = 1024
+META_BATCH_WHY = "an iteration holds all its tasks in memory (the paper uses 8)"
 #: The largest finite value of each training dtype (torch.finfo(dtype).max).
 DTYPE_MAX = {"float32": 3.4028234663852886e38, "float64": 1.7976931348623157e308}
 
@@ -88,7 +91,9 @@ class RunConfig:
                     f"{name} {rate:g} exceeds the largest {self.dtype} ({DTYPE_MAX[self.dtype]:.3g}); "
                     "give a learning rate the parameters can hold"
                 )
-        validate.non_negative_int("seed", self.seed)
+        validate.seed("seed", self.seed)
+        validate.seed("split_seed", self.split_seed)
+        validate.at_most("meta_batch", self.meta_batch, MAX_META_BATCH, META_BATCH_WHY)
         if self.dtype not in ("float32", "float64"):
             raise ValueError(f"dtype must be float32 or float64, got {self.dtype!r}")
 
@@ -130,6 +135,7 @@ class Profile:
         for name in ("iterations", "eval_tasks", "meta_batch", "checkpoint_every"):
             validate.positive_int(name, getattr(self, name))
         validate.distinct_seeds("seeds", self.seeds)
+        validate.at_most("meta_batch", self.meta_batch, MAX_META_BATCH, META_BATCH_WHY)
 
 
 PROFILES = {

@@ -150,7 +150,8 @@ def load_omniglot(data_dir: Path | str, cache_dir: Path | str | None = None) -> 
     """
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
-        raise DatasetError(f"Omniglot data directory {data_dir} does not exist; {DOWNLOAD_HINT}")
+        what = "is not a folder" if data_dir.exists() else "does not exist"
+        raise DatasetError(f"Omniglot data directory {printable(data_dir)} {what}; {DOWNLOAD_HINT}")
     sources = {part: _source(data_dir, part) for part in PARTS}
     key = _fingerprint(list(sources.values()))[:16]
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()

@@ -50,7 +50,7 @@ def _given_path(name: str, value: str) -> Path:
 
 _OUT = validate.argparse_type(_given_path, "--out")
 _README = validate.argparse_type(_given_path, "--readme")
-_SEED = validate.argparse_type(validate.non_negative_int, "--seed", text=True)
+_SEED = validate.argparse_type(validate.seed, "--seed", text=True)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -126,9 +126,10 @@ def _show(args: argparse.Namespace) -> int:
     stored = {c["id"]: c for c in ledger["claims"]} if ledger else {}
     record = stored.get(args.claim_id)
     if record is None or args.run:
+        out = _writable_dir(args.out)
         if record is None:
             print(f"no stored result for {args.claim_id} in {printable(args.out)}; running its checks (profile {args.profile})", file=sys.stderr)
-        ctx = CheckContext(profile=args.profile, seed=args.seed, out_dir=_writable_dir(args.out))
+        ctx = CheckContext(profile=args.profile, seed=args.seed, out_dir=out)
         records, _ = run_claims([args.claim_id], ctx, show_progress=False)
         record = records[0]
     print(claim_section(record, anchor=False))

@@ -53,6 +53,33 @@ def non_negative_int(name: str, value: Any, text: bool = False) -> int:
     return _integer(name, value, 0, text)
 
 
+#: Seeds are below 2**63: torch's generators take a signed 64-bit seed.
+SEED_LIMIT = 2**63
+
+
+def seed(name: str, value: Any, text: bool = False) -> int:
+    """A seed: an integer in [0, 2**63)."""
+    number = non_negative_int(name, value, text)
+    if number >= SEED_LIMIT:
+        raise ValueError(f"{name} must be below 2**63 (a 64-bit seed), got {value!r}")
+    return number
+
+
+def at_most(name: str, value: int, limit: int, why: str) -> int:
+    """``value`` unless it exceeds ``limit``; ``why`` says what the limit protects."""
+    if value > limit:
+        raise ValueError(f"{name} {value} exceeds {limit}: {why}")
+    return value
+
+
+def usable_cores() -> int:
+    """The CPU cores this process may run on (its affinity; a SLURM job's allotment)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def positive_finite(name: str, given: Any, text: bool = False) -> float:
     """A float in (0, ∞): a step size or learning rate; ``text``: parse a string."""
     what = "a positive finite number"
@@ -67,7 +94,7 @@ def positive_finite(name: str, given: Any, text: bool = False) -> float:
 
 def distinct_seeds(name: str, values: Iterable[Any], text: bool = False) -> tuple[int, ...]:
     """A non-empty tuple of distinct seeds ≥ 0 (a repeated seed would count one run twice)."""
-    seeds = tuple(non_negative_int(name, v, text) for v in values)
+    seeds = tuple(seed(name, v, text) for v in values)
     if not seeds:
         raise ValueError(f"{name} needs at least one seed, e.g. 0,1")
     repeated = sorted({s for s in seeds if seeds.count(s) > 1})

@@ -133,6 +133,7 @@ ROWS = [
     ("seed-not-a-number", lambda r, o: _verify(o, "--seed", "abc"), _valid_set, "--seed must be an integer"),
     ("seed-fraction", lambda r, o: _verify(o, "--seed", "1.5"), _valid_set, "--seed must be an integer"),
     ("seed-negative", lambda r, o: _verify(o, "--seed", "-3"), _valid_set, "--seed must be an integer ≥ 0"),
+    ("seed-beyond-64-bit", lambda r, o: _verify(o, "--seed", str(2**63)), _valid_set, "--seed must be below 2**63"),
     ("show-seed-bad", lambda r, o: ["show", CHEAP, "--run", "--seed", "x", "--out", str(o)], _valid_set,
      "--seed must be an integer"),
     ("fail-on-bogus", lambda r, o: _verify(o, "--fail-on", "bogus"), _valid_set, "invalid choice: 'bogus'"),
