@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
+
+
+def log_message(message: str) -> None:
+    """Append ``test id<TAB>message`` to $BAD_INPUT_LOG when set (lists every class's message)."""
+    log = os.environ.get("BAD_INPUT_LOG")
+    if log:
+        test = os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0]
+        with open(log, "a", encoding="utf-8") as file:
+            file.write(f"{test}\t{message.strip()}\n")
 
 
 def snapshot(*roots: Path) -> dict[str, str]:
@@ -26,3 +36,4 @@ def assert_one_line_error(code: int, err: str, fragment: str, expected_code: int
     assert code == expected_code, (code, err)
     assert len(lines) == 1, err
     assert fragment.lower() in lines[0].lower(), (fragment, lines[0])
+    log_message(lines[0])

@@ -22,6 +22,7 @@ from maml_landscape.numerics.environments import (
     table3_environment,
     two_tasks,
 )
+from tests.helpers_bad_input import log_message
 
 EYE2, ZEROS2 = np.eye(2), np.zeros((2, 2))
 
@@ -178,6 +179,7 @@ def test_bad_input_gives_one_line_value_error(call, fragment):
     message = str(caught.value)
     assert "\n" not in message.strip(), message
     assert fragment in message, (fragment, message)
+    log_message(message)
 
 
 def test_good_input_still_gives_finite_numbers():
