@@ -64,7 +64,12 @@ class Checked:
     code: str | None
 
 
-def read_checkpoint(path: Path) -> dict[str, Any]:
+#: What a training checkpoint holds; a milestone snapshot holds the first three and ``code``.
+TRAINING_KEYS = ("hash", "iteration", "params", "optimizer", "rng", "torch_rng", "losses", "seconds")
+SNAPSHOT_KEYS = ("hash", "iteration", "params")
+
+
+def read_checkpoint(path: Path, needed: tuple[str, ...] = TRAINING_KEYS) -> dict[str, Any]:
     """The stored state, or a CheckpointError naming the file when it cannot be read."""
     import torch
 
@@ -76,7 +81,6 @@ def read_checkpoint(path: Path) -> dict[str, Any]:
             f"checkpoint {printable(path)} is unreadable ({reason[:120]}); delete it to restart "
             "this run from iteration 0"
         ) from None
-    needed = ("hash", "iteration", "params", "optimizer", "rng", "torch_rng", "losses", "seconds")
     if not isinstance(state, dict) or any(key not in state for key in needed):
         raise CheckpointError(
             f"checkpoint {printable(path)} is not a maml-landscape training checkpoint; delete it "
@@ -113,6 +117,17 @@ def check_checkpoint(
             "--allow-code-change to resume anyway (the run's JSON records both versions)"
         )
     return Checked(state, code)
+
+
+def check_snapshot(path: Path, digest: str, iteration: int) -> dict[str, Any]:
+    """The parameters saved at a milestone, checked to be this run's at ``iteration``."""
+    state = read_checkpoint(path, SNAPSHOT_KEYS)
+    if state["hash"] != digest or state["iteration"] != iteration:
+        raise CheckpointError(
+            f"milestone snapshot {printable(path)} is not this run's at iteration {iteration}; "
+            "delete it and rerun (the milestone is then left out)"
+        )
+    return state["params"]
 
 
 def checkpoint_state(path: Path, digest: str, iterations: int) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 
 from maml_landscape import validate
 
@@ -53,6 +53,12 @@ class RunConfig:
         workers: threads that process the tasks of an iteration (not part of the hash:
             each task runs on one thread and the task gradients are summed in order, so
             the result equals workers=1 at one torch thread bit for bit).
+        curve_every: iterations between learning-curve points (0: none; not in the hash:
+            a curve point evaluates fixed tasks and leaves the trajectory alone).
+        curve_tasks: tasks per class set behind each learning-curve point.
+        milestones: iterations before the last at which the model is also evaluated in
+            full (``eval_tasks``), giving the tables of shorter budgets from one run (not
+            in the hash: the trajectory up to a milestone is that of a shorter run).
     """
 
     experiment: str
@@ -78,6 +84,9 @@ class RunConfig:
     device: str = "cpu"
     checkpoint_every: int = field(default=500, compare=False)
     workers: int = field(default=1, compare=False)
+    curve_every: int = field(default=0, compare=False)
+    curve_tasks: int = field(default=50, compare=False)
+    milestones: tuple[int, ...] = field(default=(), compare=False)
 
     def __post_init__(self) -> None:
         if self.experiment not in EXPERIMENTS:
@@ -91,6 +100,10 @@ class RunConfig:
                     f"{name} {rate:g} exceeds the largest {self.dtype} ({DTYPE_MAX[self.dtype]:.3g}); "
                     "give a learning rate the parameters can hold"
                 )
+        if self.curve_every:
+            validate.positive_int("curve_every", self.curve_every)
+        validate.positive_int("curve_tasks", self.curve_tasks)
+        check_milestones(self.milestones, self.iterations)
         validate.seed("seed", self.seed)
         validate.seed("split_seed", self.split_seed)
         validate.at_most("meta_batch", self.meta_batch, MAX_META_BATCH, META_BATCH_WHY)
@@ -106,12 +119,27 @@ class RunConfig:
         return f"{self.experiment}-{self.setting}-{self.algorithm}-seed{self.seed}"
 
 
+def check_milestones(milestones: tuple[int, ...], iterations: int | None = None) -> tuple[int, ...]:
+    """Increasing iteration counts ≥ 1, and below ``iterations`` when given."""
+    for milestone in milestones:
+        validate.positive_int("milestones", milestone)
+    beyond = iterations is not None and any(m >= iterations for m in milestones)
+    if list(milestones) != sorted(set(milestones)) or beyond:
+        below = f" and lie below the {iterations} iterations" if iterations is not None else ""
+        raise ValueError(
+            f"milestones must increase{below}, got {', '.join(map(str, milestones))}"
+        )
+    return tuple(milestones)
+
+
 def config_hash(config: RunConfig) -> str:
-    """SHA-256 (16 hex digits) of the canonical JSON of every field but checkpoint_every, workers."""
-    fields = asdict(config)
-    fields.pop("checkpoint_every")
-    fields.pop("workers")
-    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:16]
+    """SHA-256 (16 hex digits) of the canonical JSON of the fields that decide the results.
+
+    Fields marked ``compare=False`` (checkpoint interval, workers, learning-curve and
+    milestone schedule) leave the trajectory alone and are left out.
+    """
+    kept = {f.name: getattr(config, f.name) for f in fields(config) if f.compare}
+    return hashlib.sha256(json.dumps(kept, sort_keys=True).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -130,10 +158,19 @@ class Profile:
     checkpoint_every: int
     description: str
     overrides: tuple[str, ...] = ()
+    curve_every: int = 0
+    milestones: tuple[int, ...] = ()
+    curve_tasks: int = 50
+
+    @property
+    def budgets(self) -> tuple[int, ...]:
+        """The milestones below the iterations (those that apply), then the iterations."""
+        return (*[m for m in self.milestones if m < self.iterations], self.iterations)
 
     def __post_init__(self) -> None:
         for name in ("iterations", "eval_tasks", "meta_batch", "checkpoint_every"):
             validate.positive_int(name, getattr(self, name))
+        check_milestones(self.milestones)
         validate.distinct_seeds("seeds", self.seeds)
         validate.at_most("meta_batch", self.meta_batch, MAX_META_BATCH, META_BATCH_WHY)
 
@@ -147,6 +184,9 @@ PROFILES = {
         2,
         2,
         "tests only: seconds on tiny data; numbers mean nothing",
+        curve_every=2,
+        milestones=(2,),
+        curve_tasks=4,
     ),
     "cpu": Profile(
         "cpu",
@@ -159,6 +199,20 @@ PROFILES = {
         "--threads 1 on 2 x86-64 cores, torch 2.13): 600 instead of 20,000 "
         "iterations, 2 instead of 5 seeds, 200 instead of 500 evaluation tasks per class "
         "set; 8 tasks per iteration and every learning rate as in the paper",
+        curve_every=100,
+    ),
+    "cpu-long": Profile(
+        "cpu-long",
+        2000,
+        (0, 1),
+        200,
+        8,
+        100,
+        "the budget ladder on CPUs: the cpu profile's sizes trained to 2,000 iterations, "
+        "evaluated in full at 600, 1,200 and 2,000 (one table per budget) with a learning "
+        "curve every 100 iterations; about 3.5 h for Table 1 on 2 cores",
+        curve_every=100,
+        milestones=(600, 1200),
     ),
     "paper": Profile(
         "paper",
@@ -169,21 +223,27 @@ PROFILES = {
         1000,
         "App. C.4-C.5: 20,000 iterations, 8 tasks per iteration, 5 seeds, 500 + 500 "
         "evaluation tasks (meant for a GPU)",
+        curve_every=500,
+        milestones=(2000, 5000, 10000),
     ),
 }
+
+
+#: Profile fields that schedule work around a trajectory without changing it.
+SCHEDULES = ("checkpoint_every", "curve_every", "milestones", "curve_tasks")
 
 
 def with_overrides(profile: Profile, **overrides: object) -> Profile:
     """``profile`` with some sizes replaced (``None`` values are ignored).
 
-    Changes that alter results (all but ``checkpoint_every``) are recorded in
-    ``overrides`` and the description.
+    Changes that alter results (all but the checkpoint, learning-curve and milestone
+    schedules) are recorded in ``overrides`` and the description.
     """
     changes = {k: v for k, v in overrides.items() if v is not None and getattr(profile, k) != v}
     labels = tuple(
         f"{k}={'_'.join(map(str, v)) if isinstance(v, tuple) else v}"
         for k, v in changes.items()
-        if k != "checkpoint_every"
+        if k not in SCHEDULES
     )
     if not labels:
         return replace(profile, **changes)

@@ -154,4 +154,7 @@ def _run(
         device=options.device,
         checkpoint_every=profile.checkpoint_every,
         workers=options.workers,
+        curve_every=profile.curve_every,
+        milestones=profile.budgets[:-1],
+        curve_tasks=profile.curve_tasks,
     )

@@ -136,6 +136,8 @@ def aggregate(
         curve = run.get("training", {}).get("loss_curve")
         if curve:
             row.setdefault("loss_curves", []).append(curve)
+        if run.get("learning_curve"):
+            row.setdefault("learning_curves", {})[str(config["seed"])] = run["learning_curve"]
         for cell, values in cell_accuracies(run).items():
             entry = row["cells"][cell]
             entry["seed_means"].append(float(values.mean()) if len(values) else None)
@@ -241,9 +243,17 @@ def row_cell(table: dict[str, Any], setting: str, algorithm: str, cell: str) -> 
 
 
 def profile_label(table: dict[str, Any]) -> str:
-    """``cpu profile``, or ``cpu profile OVERRIDDEN (seeds=0)`` when sizes were changed."""
+    """``cpu profile, 600 iterations``; ``... OVERRIDDEN (seeds=0)`` when sizes were changed."""
     overrides = table.get("overrides")
-    return f"{table['profile']} profile" + (f" OVERRIDDEN ({', '.join(overrides)})" if overrides else "")
+    budget = table.get("budget") or _configured_iterations(table)
+    label = f"{table['profile']} profile" + (f", {budget:,} iterations" if budget else "")
+    return label + (f" OVERRIDDEN ({', '.join(overrides)})" if overrides else "")
+
+
+def _configured_iterations(table: dict[str, Any]) -> int | None:
+    """The training budget of a table written before tables recorded it."""
+    counts = {c.get("iterations") for c in table.get("configs", {}).values()}
+    return counts.pop() if len(counts) == 1 else None
 
 
 def render(table: dict[str, Any]) -> str:

@@ -137,12 +137,30 @@ def run_experiment(
         notes.append(
             f"hard alphabets: {', '.join(options.hard_alphabets)} ({DEFAULT_HARD_SOURCE if options.hard_alphabets == DEFAULT_HARD else 'user-supplied'})"
         )
-    table = aggregate(experiment, profile.name, runs, len(plan), notes)
-    table["options"] = {k: v for k, v in vars(options).items()}
-    table["overrides"] = list(profile.overrides)
     tag = table_tag(options, profile)
-    write_json(table_path(paths.results_dir, experiment, profile.name, tag), table)
+    for budget in profile.budgets:  # the last is the full budget; the others are milestones
+        at_budget = [r for r in (at_milestone(run, budget) for run in runs) if r is not None]
+        table = aggregate(experiment, profile.name, at_budget, len(plan), notes)
+        table["budget"] = budget
+        table["options"] = {k: v for k, v in vars(options).items()}
+        table["overrides"] = list(profile.overrides)
+        budget_tag = tag if budget == profile.iterations else "-".join(filter(None, (tag, f"at={budget}")))
+        write_json(table_path(paths.results_dir, experiment, profile.name, budget_tag), table)
     return table
+
+
+def at_milestone(run: dict[str, Any], budget: int) -> dict[str, Any] | None:
+    """``run`` as evaluated after ``budget`` iterations: itself at its full budget, else the
+    milestone evaluation (None when the run has none at ``budget``)."""
+    if run["training"]["iterations"] == budget:
+        return run
+    milestone = run.get("milestones", {}).get(str(budget))
+    if milestone is None:
+        return None
+    training = {"iterations": budget, "seconds": milestone["training_seconds"],
+                "final_loss": milestone["final_loss"]}
+    return {**run, "per_task": milestone["per_task"], "training": training,
+            "learning_curve": [p for p in run.get("learning_curve", []) if p["iteration"] <= budget]}
 
 
 def status(

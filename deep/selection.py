@@ -82,7 +82,7 @@ def select_hard(
     sampler = omniglot_sampler(pool, alphabets, alphabets, OMNIGLOT_NK[1], QUERY, OMNIGLOT_NK[0])
     run_samplers = Samplers(sampler, sampler, sampler)
     progress = Progress(f"select-hard seed{seed}", config.iterations, enabled=show_progress)
-    model, params, losses, seconds, _ = train(
+    trained = train(
         config, run_samplers, paths.checkpoint_dir, progress, None, allow_code_change
     )
     import torch
@@ -96,7 +96,7 @@ def select_hard(
             task_tensors(pool, one.sample_kind(one.hard, rng), dtype, config.device)
             for _ in range(tasks_per_alphabet)
         ]
-        scores = score_tasks(config, model, params, batches)
+        scores = score_tasks(config, trained.model, trained.params, batches)
         accuracy[alphabet] = float(np.mean(scores))
         standard_error[alphabet] = float(np.std(scores, ddof=1) / np.sqrt(len(scores)))
     return {
@@ -107,8 +107,8 @@ def select_hard(
         "tasks_per_alphabet": tasks_per_alphabet,
         "config": asdict(config),
         "config_hash": config_hash(config),
-        "training_seconds": round(seconds, 1),
-        "final_loss": losses[-1],
+        "training_seconds": round(trained.seconds, 1),
+        "final_loss": trained.losses[-1],
         "profile": profile.name,
         "provenance": provenance(),
     }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +18,12 @@ import numpy as np
 import torch
 
 from maml_landscape.deep.cache import atomic_write_bytes
-from maml_landscape.deep.checkpoints import check_checkpoint, checkpoint_path, trajectory_code
+from maml_landscape.deep.checkpoints import (
+    check_checkpoint,
+    check_snapshot,
+    checkpoint_path,
+    trajectory_code,
+)
 from maml_landscape.deep.config import RunConfig, config_hash
 from maml_landscape.deep.data import Pools, Samplers, samplers
 from maml_landscape.deep.errors import TrainingDiverged
@@ -31,6 +36,9 @@ from maml_landscape.progress import Progress
 
 #: Stream ids of the per-run numpy generators: training tasks, evaluation tasks.
 TRAIN_STREAM, EVAL_STREAM = 1, 2
+#: Evaluation streams of the fixed learning-curve tasks (training classes, test classes);
+#: the final evaluation uses 0 and 1, NAL tuning's validation 2.
+CURVE_STREAMS = {"train": 10, "test": 11}
 LOSS_CURVE_POINTS = 50
 #: Evaluation tasks drawn and held in memory at a time.
 EVAL_CHUNK = 32
@@ -82,6 +90,50 @@ def _check_finite(config: RunConfig, iteration: int, loss: float, grads: Params)
         )
 
 
+@dataclass
+class Trained:
+    """What training hands to evaluation.
+
+    ``curve``: learning-curve points (:func:`curve_point`); ``milestone_seconds``:
+    training seconds at each milestone (its parameters are saved by
+    :func:`milestone_path`); ``resumed_code``: the trajectory code of the checkpoint it
+    resumed from (None for a fresh start).
+    """
+
+    model: Conv4
+    params: Params
+    losses: list[float]
+    seconds: float
+    resumed_code: str | None
+    curve: list[dict[str, Any]]
+    milestone_seconds: dict[int, float]
+
+
+def milestone_path(checkpoint_dir: Path, config: RunConfig, iteration: int) -> Path:
+    """The parameters of a run at a milestone: ``<hash>-at<iteration>.pt``."""
+    return Path(checkpoint_dir) / f"{config_hash(config)}-at{iteration}.pt"
+
+
+def curve_point(
+    config: RunConfig, model: Conv4, params: Params, run_samplers: Samplers, iteration: int
+) -> dict[str, Any]:
+    """Accuracy (%) per class set and task kind on the run's fixed learning-curve tasks.
+
+    The same ``curve_tasks`` tasks per class set at every point (streams
+    :data:`CURVE_STREAMS`), scored like the final evaluation; it reads θ and changes
+    nothing that training uses.
+    """
+    point: dict[str, Any] = {"iteration": iteration}
+    small = replace(config, eval_tasks=config.curve_tasks)
+    for split, sampler in (("train", run_samplers.eval_train), ("test", run_samplers.eval_test)):
+        scored = evaluate(small, model, params, sampler, CURVE_STREAMS[split])
+        kinds, accuracy = np.asarray(scored["kind"]), 100 * np.asarray(scored["accuracy"])
+        for kind in ("easy", "hard"):
+            chosen = accuracy[kinds == kind]
+            point[f"{split}/{kind}"] = round(float(chosen.mean()), 3) if len(chosen) else None
+    return point
+
+
 def train(
     config: RunConfig,
     run_samplers: Samplers,
@@ -89,11 +141,12 @@ def train(
     progress: Progress | None = None,
     stop_after: int | None = None,
     allow_code_change: bool = False,
-) -> tuple[Conv4, Params, list[float], float, str | None]:
+) -> Trained:
     """Train, resuming from a verified checkpoint if one exists.
 
-    Returns model, θ, losses, seconds and the trajectory code of the checkpoint it
-    resumed from (None for a fresh start). Raises TrainingDiverged on a NaN/inf loss or
+    Every ``curve_every`` iterations (and at the end) a learning-curve point is scored;
+    at each milestone the parameters are saved for a full evaluation. Training seconds
+    leave the learning-curve scoring out. Raises TrainingDiverged on a NaN/inf loss or
     gradient (the last checkpoint is kept, the run is not finished) and CheckpointError
     for a checkpoint of another configuration or code (:mod:`checkpoints`).
     """
@@ -107,6 +160,8 @@ def train(
     optimizer = torch.optim.Adam(params.values(), lr=config.outer_lr)
     rng = np.random.default_rng([config.seed, TRAIN_STREAM])
     losses: list[float] = []
+    curve: list[dict[str, Any]] = []
+    milestone_seconds: dict[int, float] = {}
     start, seconds, resumed_code = 0, 0.0, None
     path = checkpoint_path(checkpoint_dir, config_hash(config))
     if path.exists():
@@ -119,7 +174,13 @@ def train(
         rng.bit_generator.state = state["rng"]
         torch.set_rng_state(state["torch_rng"])
         start, losses, seconds = state["iteration"], state["losses"], state["seconds"]
+        curve = list(state.get("curve", []))
+        milestone_seconds = {int(k): v for k, v in state.get("milestone_seconds", {}).items()}
     begun = time.monotonic()
+
+    def elapsed() -> float:
+        return seconds + time.monotonic() - begun
+
     pool = run_samplers.train.pool
     for iteration in range(start, config.iterations):
         tasks = [
@@ -147,6 +208,17 @@ def train(
                 f"({str(error)[:80]}); lower the learning rates"
             ) from None
         losses.append(loss)
+        if done in config.milestones:
+            milestone_seconds[done] = elapsed()
+            _save(
+                milestone_path(checkpoint_dir, config, done),
+                {"hash": config_hash(config), "code": trajectory_code(), "iteration": done,
+                 "params": {k: v.detach().cpu() for k, v in params.items()}},
+            )
+        if config.curve_every and (done % config.curve_every == 0 or done == config.iterations):
+            scoring = time.monotonic()
+            curve.append(curve_point(config, model, params, run_samplers, done))
+            begun += time.monotonic() - scoring  # training seconds leave the scoring out
         if done % config.checkpoint_every == 0 or done == config.iterations:
             _save(
                 path,
@@ -159,14 +231,16 @@ def train(
                     "rng": rng.bit_generator.state,
                     "torch_rng": torch.get_rng_state(),
                     "losses": losses,
-                    "seconds": seconds + time.monotonic() - begun,
+                    "seconds": elapsed(),
+                    "curve": curve,
+                    "milestone_seconds": {str(k): v for k, v in milestone_seconds.items()},
                 },
             )
         if progress is not None:
             progress.update(done, f"loss {loss:.3f}")
         if stop_after is not None and done >= stop_after and done < config.iterations:
             raise RunInterrupted(f"stopped after iteration {done}")
-    return model, params, losses, seconds + time.monotonic() - begun, resumed_code
+    return Trained(model, params, losses, elapsed(), resumed_code, curve, milestone_seconds)
 
 
 def evaluate(
@@ -219,31 +293,51 @@ def run_one(
     checkpoint it resumed from when that differs (``--allow-code-change``).
     """
     run_samplers = samplers(config, pools)
-    model, params, losses, seconds, resumed_code = train(
-        config, run_samplers, checkpoint_dir, progress, stop_after, allow_code_change
-    )
+    trained = train(config, run_samplers, checkpoint_dir, progress, stop_after, allow_code_change)
     began = time.monotonic()
-    per_task = {
-        "train": evaluate(config, model, params, run_samplers.eval_train, 0),
-        "test": evaluate(config, model, params, run_samplers.eval_test, 1),
-    }
+    per_task = _evaluate_both(config, trained.model, trained.params, run_samplers)
+    milestones = {}
+    for iteration in config.milestones:
+        snapshot = milestone_path(checkpoint_dir, config, iteration)
+        if not snapshot.exists() or iteration not in trained.milestone_seconds:
+            continue  # resumed from a checkpoint written before this milestone was asked for
+        saved = check_snapshot(snapshot, config_hash(config), iteration)
+        params = {k: v.to(config.device) for k, v in saved.items()}
+        milestones[str(iteration)] = {
+            "training_seconds": round(trained.milestone_seconds[iteration], 2),
+            "final_loss": trained.losses[iteration - 1],
+            "per_task": _evaluate_both(config, trained.model, params, run_samplers),
+        }
+    losses = trained.losses
     return {
         "name": config.name,
         "config": asdict(config),
         "config_hash": config_hash(config),
         "training": {
             "iterations": len(losses),
-            "seconds": round(seconds, 2),
+            "seconds": round(trained.seconds, 2),
             "final_loss": losses[-1],
             "loss_curve": _curve(losses),
         },
         "evaluation_seconds": round(time.monotonic() - began, 2),
+        "per_task": per_task,
+        "learning_curve": trained.curve,
+        "milestones": milestones,
+        "data": pools.description,
         "trajectory_code": trajectory_code(),
         **(
-            {"resumed_from_code": resumed_code}
-            if resumed_code not in (None, trajectory_code())
+            {"resumed_from_code": trained.resumed_code}
+            if trained.resumed_code not in (None, trajectory_code())
             else {}
         ),
-        "per_task": per_task,
-        "data": pools.description,
+    }
+
+
+def _evaluate_both(
+    config: RunConfig, model: Conv4, params: Params, run_samplers: Samplers
+) -> dict[str, dict[str, list]]:
+    """The final evaluation (App. C.4) on training classes (stream 0) and test classes (1)."""
+    return {
+        "train": evaluate(config, model, params, run_samplers.eval_train, 0),
+        "test": evaluate(config, model, params, run_samplers.eval_test, 1),
     }

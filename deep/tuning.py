@@ -109,7 +109,7 @@ def tune_nal(
             f"tune-nal {config.name} lr={rate:g}", config.iterations, enabled=show_progress
         )
         try:
-            model, params, losses, seconds, _ = train(
+            trained = train(
                 config, run_samplers, paths.checkpoint_dir, progress, None, allow_code_change
             )
         except TrainingDiverged as error:
@@ -117,8 +117,8 @@ def tune_nal(
             continue
         scored = evaluate(
             replace(config, eval_tasks=validation_tasks),
-            model,
-            params,
+            trained.model,
+            trained.params,
             run_samplers.eval_train,
             VALIDATION_STREAM,
         )
@@ -129,8 +129,8 @@ def tune_nal(
                 "run": config.name,
                 "validation_accuracy": float(accuracy.mean()),
                 "standard_error": float(accuracy.std(ddof=1) / math.sqrt(len(accuracy))),
-                "final_loss": losses[-1],
-                "training_seconds": round(seconds, 1),
+                "final_loss": trained.losses[-1],
+                "training_seconds": round(trained.seconds, 1),
             }
         )
     scored = [c for c in candidates if "diverged" not in c]

@@ -182,3 +182,39 @@ def test_changed_profile_sizes_are_labelled_and_stored_apart():
     assert table_tag(PlanOptions(nal_lr=1e-3), cpu) == "nal_lr=0.001"
     subset = PlanOptions(settings=("p=0.99", "p=0.01"), algorithms=("maml",))
     assert table_tag(subset, cpu) == "settings=p0.01+p0.99-algorithms=maml"
+
+
+def test_learning_curve_and_milestones_leave_the_trajectory_alone(omniglot_dir, tmp_path):
+    """Scoring curve points and saving milestones mid-run changes no loss and no final score;
+    a milestone's evaluation equals that of a run trained to the milestone's budget."""
+    pools = load_pools("omniglot", omniglot_dir, tmp_path / "cache")
+    options = PlanOptions(settings=("large",), algorithms=("maml",), query=QUERY)
+    (plain,) = plan_runs("omniglot", replace(SMOKE, iterations=4), options, pools.train.group_names)
+    plain = replace(plain, curve_every=0, milestones=())
+    watched = replace(plain, curve_every=1, curve_tasks=3, milestones=(2,))
+    (short,) = plan_runs("omniglot", replace(SMOKE, iterations=2), options, pools.train.group_names)
+    a = run_one(plain, pools, tmp_path / "a")
+    b = run_one(watched, pools, tmp_path / "b")
+    c = run_one(replace(short, curve_every=0, milestones=()), pools, tmp_path / "c")
+    assert config_hash(plain) == config_hash(watched)
+    assert a["training"]["loss_curve"] == b["training"]["loss_curve"]
+    assert a["per_task"] == b["per_task"] and a["learning_curve"] == []
+    assert [p["iteration"] for p in b["learning_curve"]] == [1, 2, 3, 4]
+    assert set(b["learning_curve"][0]) == {"iteration", "train/easy", "train/hard", "test/easy", "test/hard"}
+    assert b["milestones"]["2"]["per_task"] == c["per_task"]
+    assert b["milestones"]["2"]["final_loss"] == c["training"]["final_loss"]
+
+
+def test_each_budget_gets_its_table(omniglot_dir, tmp_path):
+    from maml_landscape.deep.results import profile_label
+
+    paths = Paths(omniglot_dir, tmp_path / "out" / "deep", tmp_path / "ckpt", tmp_path / "cache")
+    options = PlanOptions(settings=("small",), algorithms=("maml",), query=QUERY)
+    profile = replace(SMOKE, iterations=3, milestones=(1, 2), curve_every=1, curve_tasks=2)
+    run_experiment("omniglot", profile, options, paths, show_progress=False)
+    tables = {t["budget"]: t for t in load_tables(paths.results_dir)}
+    assert sorted(tables) == [1, 2, 3] and all(t["complete"] for t in tables.values())
+    assert tables[1]["path"].endswith("-at=1.json") and "at=" not in tables[3]["path"]
+    assert profile_label(tables[2]).startswith("smoke profile, 2 iterations")
+    curves = tables[3]["rows"][0]["learning_curves"]["0"]
+    assert [p["iteration"] for p in curves] == [1, 2, 3]
