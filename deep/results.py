@@ -245,15 +245,17 @@ def row_cell(table: dict[str, Any], setting: str, algorithm: str, cell: str) -> 
 def profile_label(table: dict[str, Any]) -> str:
     """``cpu profile, 600 iterations``; ``... OVERRIDDEN (seeds=0)`` when sizes were changed."""
     overrides = table.get("overrides")
-    budget = table.get("budget") or _configured_iterations(table)
+    budget = table_budget(table)
     label = f"{table['profile']} profile" + (f", {budget:,} iterations" if budget else "")
     return label + (f" OVERRIDDEN ({', '.join(overrides)})" if overrides else "")
 
 
-def _configured_iterations(table: dict[str, Any]) -> int | None:
-    """The training budget of a table written before tables recorded it."""
+def table_budget(table: dict[str, Any]) -> int:
+    """Training iterations behind a table (from its configurations when not recorded; 0 if unknown)."""
+    if table.get("budget"):
+        return int(table["budget"])
     counts = {c.get("iterations") for c in table.get("configs", {}).values()}
-    return counts.pop() if len(counts) == 1 else None
+    return int(counts.pop() or 0) if len(counts) == 1 else 0
 
 
 def render(table: dict[str, Any]) -> str:

@@ -25,12 +25,12 @@ from maml_landscape.deep.config import PAPER_INNER_LR, PAPER_MAML_LR, PAPER_NAL_
 from maml_landscape.deep.hard_alphabets import DEFAULT_HARD, DEFAULT_HARD_SOURCE
 from maml_landscape.deep.paper_tables import CELLS, printed_cell
 from maml_landscape.deep.plans import task_split
-from maml_landscape.deep.results import load_tables, profile_label
+from maml_landscape.deep.results import load_tables, profile_label, table_budget
 from maml_landscape.evidence import Table, Text
 from maml_landscape.registry import check
 from maml_landscape.verdicts import Choice, Outcome, Verdict
 
-PROFILE_RANK = {"paper": 2, "cpu": 1}  # smoke tables (tiny synthetic data) are ignored
+PROFILE_RANK = {"paper": 3, "cpu-long": 2, "cpu": 1}  # smoke tables (tiny data) are ignored
 COMMANDS = {
     "omniglot": "maml-landscape deep run omniglot --profile cpu --data-dir DIR --out-dir {out}",
     "cifar": "maml-landscape deep run cifar --profile paper --device cuda --data-dir DIR --out-dir {out}",
@@ -66,7 +66,8 @@ def _hard(table: dict[str, Any]) -> list[str]:
 
 
 def find_table(ctx: CheckContext, experiment: str) -> dict[str, Any] | None:
-    """The best stored table: paper settings, shipped hard alphabets, complete, profile sizes kept, profile rank, runs done."""
+    """The best stored table: paper settings, shipped hard alphabets, complete, profile sizes
+    kept, the longest training budget, profile rank, runs done."""
     tables = [
         t
         for t in load_tables(ctx.out_dir / "deep")
@@ -81,6 +82,7 @@ def find_table(ctx: CheckContext, experiment: str) -> dict[str, Any] | None:
             _default_hard(t),
             t["complete"],
             not t.get("overrides"),
+            table_budget(t),
             PROFILE_RANK[t["profile"]],
             t["done_runs"],
         ),

@@ -25,7 +25,7 @@ from maml_landscape.deep.checks.tables import (
     ordering_outcome,
 )
 from maml_landscape.deep.plans import task_split
-from maml_landscape.deep.results import load_tables
+from maml_landscape.deep.results import load_tables, table_budget
 from maml_landscape.deep.tuning import load_tuning
 from maml_landscape.evidence import Table, Text
 from maml_landscape.registry import check
@@ -43,6 +43,7 @@ def _tuned_table(ctx: CheckContext, paper: dict[str, Any], rate: float) -> dict[
             and options.get("nal_lr") == rate
             and not options.get("first_order")
             and task_split(options) == split
+            and table_budget(table) == table_budget(paper)
         ):
             return table
     return None
@@ -82,6 +83,10 @@ def tuned_outcome(
         f"--nal-lr tuned --data-dir DIR --out-dir {ctx.out_dir}"
     )
     tuning = load_tuning(ctx.out_dir / "deep", experiment, paper["profile"])
+    tuned_at = ""
+    if tuning is None and paper["profile"] == "cpu-long":  # the ladder reuses the cpu profile's rate
+        tuning = load_tuning(ctx.out_dir / "deep", experiment, "cpu")
+        tuned_at = " (rate tuned at the cpu profile's 600 iterations, reused for the longer budget)"
     if tuning is None:
         return Outcome(Verdict.NOT_CHECKED, f"NAL's rate not tuned yet; run: {command}")
     rate = tuning["selected_lr"]
@@ -115,7 +120,7 @@ def tuned_outcome(
         "same verdict" if shown.verdict is base.verdict else f"was '{base.verdict.value}'"
     )
     shown.summary = (
-        f"with NAL's rate tuned to {rate:g} (paper {tuning['paper_lr']:g}): {shown.summary}; "
+        f"with NAL's rate tuned to {rate:g} (paper {tuning['paper_lr']:g}){tuned_at}: {shown.summary}; "
         + (
             f"conclusions change ({verdict_change}): {'; '.join(changed)}"
             if changed
