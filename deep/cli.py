@@ -20,6 +20,7 @@ from maml_landscape.deep.config import (
     with_overrides,
 )
 from maml_landscape.deep.errors import DatasetError
+from maml_landscape.deep.executors import EXECUTORS, ExecutorError
 from maml_landscape.deep.hard_alphabets import DEFAULT_HARD_SOURCE, parse_hard_alphabets
 from maml_landscape.deep.plans import ALGORITHMS, PlanOptions
 from maml_landscape.deep.results import load_tables, render, write_json
@@ -34,7 +35,7 @@ experiments:
   cifar       Table 2: MAML and NAL on FS-CIFAR100 with p in {0.99, 0.5, 0.01} (S5.CIFAR)
   omniglot-p  Table 2's protocol on Omniglot: a labelled SUBSTITUTE while CIFAR-100 is absent
 profiles:
-""" + "\n".join(f"  {p.name:<6} {p.description}" for p in PROFILES.values())
+""" + "\n".join(f"  {p.name:<8} {p.description}" for p in PROFILES.values())
 
 
 def _checked(check, name: str, **options):
@@ -101,16 +102,24 @@ def _path(name: str):
     return _checked(validate.given_path, name)
 
 
-def _common(parser: argparse.ArgumentParser, experiment: bool = True) -> None:
+def _common(
+    parser: argparse.ArgumentParser, experiment: bool = True, optional: bool = False
+) -> None:
+    """The options every experiment command shares; ``optional``: EXPERIMENT may be left out."""
     if experiment:
-        parser.add_argument("experiment", choices=EXPERIMENTS, help="which table to run")
+        parser.add_argument(
+            "experiment",
+            choices=EXPERIMENTS,
+            nargs="?" if optional else None,
+            help="which table" + (" (leave out to print every stored table)" if optional else ""),
+        )
     parser.add_argument(
         "--profile", choices=tuple(PROFILES), default="cpu", help="run sizes (default: cpu)"
     )
     parser.add_argument(
         "--data-dir",
         type=_path("--data-dir"),
-        required=True,
+        required=not optional,
         help="folder with Omniglot's images_background.zip/images_evaluation.zip "
         "or cifar-100-python.tar.gz (or their extracted folders)",
     )
@@ -348,7 +357,28 @@ def _one_line(error: Exception) -> str:
 def run_command(args: argparse.Namespace) -> int:
     """Train and evaluate every run of the experiment (resuming), then print the table."""
     options = _options(args)
+    cluster = _cluster(args)
     profile, paths = _torch_job(args)
+    if cluster.executor != "inline":
+        from maml_landscape.deep.executors import failed_jobs, submit_experiment
+
+        table = submit_experiment(
+            args.experiment, profile, options, paths, cluster,
+            verify_checksum=not args.no_verify_checksum, allow_code_change=args.allow_code_change,
+            say=lambda line: print(line, file=sys.stderr) if not args.quiet else None,
+        )
+        if table is None:
+            return 0
+        print(render(table))
+        from maml_landscape.deep.data import load_pools
+        from maml_landscape.deep.runner import plan_for
+
+        pools = load_pools(args.experiment, paths.data_dir, paths.cache_dir, options.split_seed, False)
+        failed = failed_jobs(plan_for(args.experiment, profile, options, pools), paths, profile.name)
+        if failed:
+            more = f" (and {len(failed) - 1} more; 'deep status' lists them)" if len(failed) > 1 else ""
+            raise ExecutorError(f"job failed: {failed[0]}{more}")
+        return 0
     from maml_landscape.deep.runner import run_experiment
 
     table = run_experiment(
@@ -367,7 +397,7 @@ def run_command(args: argparse.Namespace) -> int:
 @_guarded
 def status_command(args: argparse.Namespace) -> int:
     """List every planned run as done, checkpointed or to do."""
-    from maml_landscape.deep.runner import status
+    from maml_landscape.deep.status import status
 
     states = status(args.experiment, _profile(args), _options(args), _paths(args))
     for name, state in states:
@@ -377,9 +407,83 @@ def status_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cluster_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(
+        "executors", "where the runs execute: one job per (setting, algorithm, seed) run, via submitit"
+    )
+    group.add_argument(
+        "--executor",
+        choices=EXECUTORS,
+        default="inline",
+        help="inline: one after another in this process (default); local: subprocesses, --jobs at "
+        "once (waits for them); slurm: one SLURM job per run, as a job array (returns once "
+        "submitted unless --wait)",
+    )
+    group.add_argument("--jobs", type=_count("--jobs"), default=1, help="local: runs at once (default 1)")
+    group.add_argument("--wait", action="store_true", help="slurm: wait for the jobs, then write the tables")
+    group.add_argument("--partition", help="slurm: partition")
+    group.add_argument(
+        "--time", type=_count("--time"), default=24 * 60, metavar="MINUTES",
+        help="slurm/local: time limit per job in minutes (default 1440); a job near its limit "
+        "checkpoints and requeues itself",
+    )
+    group.add_argument("--cpus-per-task", type=_count("--cpus-per-task"), default=1,
+                       help="slurm: CPUs per job (torch uses them as threads unless --threads)")
+    group.add_argument("--gpus-per-task", type=_checked(validate.non_negative_int, "--gpus-per-task", text=True),
+                       default=0, help="slurm: GPUs per job (use with --device cuda)")
+    group.add_argument("--mem-gb", type=_positive_size, help="slurm: memory per job in GB")
+    group.add_argument("--account", help="slurm: account to charge")
+    group.add_argument(
+        "--slurm-extra", type=_key_value, action="append", default=[], metavar="KEY=VALUE",
+        help="slurm: any other sbatch option, e.g. qos=high or constraint=a100 (repeatable)",
+    )
+
+
+def _positive_size(text: str) -> float:
+    return _checked(validate.positive_finite, "--mem-gb", text=True)(text)
+
+
+def _key_value(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(f"--slurm-extra takes KEY=VALUE, e.g. qos=high; got {text!r}")
+    return key.strip().replace("-", "_"), value.strip()
+
+
+def _cluster(args: argparse.Namespace):
+    from maml_landscape.deep.executors import Cluster
+
+    if args.executor != "slurm":
+        given = [flag for flag, value in (("--partition", args.partition), ("--account", args.account),
+                                          ("--mem-gb", args.mem_gb), ("--slurm-extra", args.slurm_extra),
+                                          ("--gpus-per-task", args.gpus_per_task), ("--wait", args.wait))
+                 if value]
+        if given:
+            raise UsageError(f"{', '.join(given)} apply to --executor slurm only, not {args.executor}")
+    if args.executor != "local" and args.jobs != 1:
+        raise UsageError(f"--jobs applies to --executor local only, not {args.executor}")
+    return Cluster(
+        executor=args.executor, jobs=args.jobs, partition=args.partition, time_min=args.time,
+        cpus_per_task=args.cpus_per_task, gpus_per_task=args.gpus_per_task, mem_gb=args.mem_gb,
+        account=args.account, extra=tuple(args.slurm_extra), wait=args.wait, threads=args.threads,
+        workers=args.workers,
+    )
+
+
 @_guarded
 def table_command(args: argparse.Namespace) -> int:
-    """Print every stored table under OUT/deep beside the paper's values."""
+    """Print every stored table under OUT/deep beside the paper's values; with EXPERIMENT,
+    first aggregate whatever runs of its plan are finished (the rest listed as missing)."""
+    if args.experiment:
+        if args.data_dir is None:
+            raise UsageError(
+                f"'deep table {args.experiment}' needs --data-dir (the plan needs the data's "
+                "class names); leave out the experiment to print the stored tables"
+            )
+        from maml_landscape.deep.runner import tabulate
+
+        print(render(tabulate(args.experiment, _profile(args), _options(args), _paths(args))))
+        return 0
     problems: list[str] = []
     tables = load_tables(args.out_dir / "deep", problems)
     for table in tables:
@@ -483,6 +587,7 @@ def add_subcommands(subparsers: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _common(run)
+    _cluster_options(run)
     run.set_defaults(handler=run_command)
     state = commands.add_parser(
         "status", help="which runs of an experiment are done", description=status_command.__doc__
@@ -492,9 +597,7 @@ def add_subcommands(subparsers: argparse._SubParsersAction) -> None:
     table = commands.add_parser(
         "table", help="print stored tables beside the paper's", description=table_command.__doc__
     )
-    table.add_argument(
-        "--out-dir", type=_path("--out-dir"), default=DEFAULT_OUT, help="report folder"
-    )
+    _common(table, optional=True)
     table.set_defaults(handler=table_command)
     select = commands.add_parser(
         "select-hard",

@@ -276,4 +276,12 @@ def render(table: dict[str, Any]) -> str:
             text += f"{measured + (f' ({paper[0]:.1f}±{paper[1]:.1f})' if paper else ''):>24}"
         lines.append(text)
     lines.append("measured mean ± 95% half-width over seeds (paper's Table 4/5 value in brackets)")
+    missing = table.get("missing_runs") or []
+    if missing:
+        seeds = sorted({s for row in table["rows"] for s in row["seeds"]})
+        lines.append(
+            f"INCOMPLETE: {len(missing)} of {table['planned_runs']} planned runs missing "
+            f"({', '.join(missing[:6])}{', ...' if len(missing) > 6 else ''}); "
+            f"rows average the seeds done ({', '.join(map(str, seeds)) or 'none'})"
+        )
     return "\n".join(lines)

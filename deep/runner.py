@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from maml_landscape.deep.checkpoints import checkpoint_path, checkpoint_state
 from maml_landscape.deep.config import (
     PAPER_INNER_LR,
     PAPER_MAML_LR,
@@ -89,6 +88,44 @@ def load_run(path: Path, digest: str) -> dict[str, Any] | None:
     return run
 
 
+def result_path(paths: Paths, profile: Profile | str, config: RunConfig) -> Path:
+    """Where the result of ``config`` is stored (its name and config hash in the file name)."""
+    name = profile if isinstance(profile, str) else profile.name
+    return run_path(paths.results_dir, name, config.name, config_hash(config), config.experiment)
+
+
+def train_and_store(
+    config: RunConfig,
+    pools: Pools,
+    paths: Paths,
+    profile: str,
+    progress: Progress | None = None,
+    stop_after: int | None = None,
+    allow_code_change: bool = False,
+) -> dict[str, Any]:
+    """Train and evaluate one planned run and store its result, or record its failure.
+
+    A run that diverges (NaN/inf) is recorded as failed beside its result path
+    (``*.failed.json``, never as done) and raises TrainingDiverged. Every executor
+    (inline, local, SLURM) runs a planned run through this function.
+    """
+    from maml_landscape.deep.train import run_one  # torch is imported only here
+
+    path, digest = result_path(paths, profile, config), config_hash(config)
+    try:
+        result = run_one(config, pools, paths.checkpoint_dir, progress, stop_after, allow_code_change)
+    except TrainingDiverged as error:
+        failed = failure_path(path)
+        write_json(failed, {"name": config.name, "config_hash": digest, "error": str(error),
+                            "provenance": provenance()})
+        raise TrainingDiverged(f"{error} (marked failed: {printable(failed)})") from None
+    result["provenance"] = provenance()
+    result["profile"] = profile
+    write_json(path, result)
+    failure_path(path).unlink(missing_ok=True)
+    return result
+
+
 def run_experiment(
     experiment: str,
     profile: Profile,
@@ -99,39 +136,47 @@ def run_experiment(
     stop_after: int | None = None,
     allow_code_change: bool = False,
 ) -> dict[str, Any]:
-    """Train and evaluate every planned run not yet done, then write and return the table.
+    """Train and evaluate, in this process, every planned run not yet done; write the tables.
 
-    A run that diverges (NaN/inf) is recorded as failed beside its result path
-    (``*.failed.json``, never as done) and stops the experiment with TrainingDiverged.
+    Returns the table of the full budget (:func:`write_tables`).
     """
-    from maml_landscape.deep.train import run_one  # torch is imported only here
-
     pools = load_pools(
         experiment, paths.data_dir, paths.cache_dir, options.split_seed, verify_checksum
     )
     plan = plan_for(experiment, profile, options, pools)
-    runs = []
     for number, config in enumerate(plan, 1):
-        digest = config_hash(config)
-        path = run_path(paths.results_dir, profile.name, config.name, digest, experiment)
-        result = load_run(path, digest)
-        if result is None:
+        if load_run(result_path(paths, profile, config), config_hash(config)) is None:
             label = f"[{number}/{len(plan)}] {config.name}"
             progress = Progress(label, config.iterations, enabled=show_progress)
-            try:
-                result = run_one(
-                    config, pools, paths.checkpoint_dir, progress, stop_after, allow_code_change
-                )
-            except TrainingDiverged as error:
-                failed = failure_path(path)
-                write_json(failed, {"name": config.name, "config_hash": digest,
-                                    "error": str(error), "provenance": provenance()})
-                raise TrainingDiverged(f"{error} (marked failed: {printable(failed)})") from None
-            result["provenance"] = provenance()
-            result["profile"] = profile.name
-            write_json(path, result)
-            failure_path(path).unlink(missing_ok=True)
-        runs.append(result)
+            train_and_store(config, pools, paths, profile.name, progress, stop_after, allow_code_change)
+    return write_tables(experiment, profile, options, paths, pools, plan)
+
+
+def tabulate(
+    experiment: str, profile: Profile, options: PlanOptions, paths: Paths
+) -> dict[str, Any]:
+    """The tables of whatever runs of the plan are finished (the rest listed as missing)."""
+    pools = load_pools(experiment, paths.data_dir, paths.cache_dir, options.split_seed, False)
+    return write_tables(experiment, profile, options, paths, pools, plan_for(experiment, profile, options, pools))
+
+
+def write_tables(
+    experiment: str,
+    profile: Profile,
+    options: PlanOptions,
+    paths: Paths,
+    pools: Pools,
+    plan: list[RunConfig],
+) -> dict[str, Any]:
+    """Aggregate the stored runs of ``plan`` into one table per budget; return the full one.
+
+    Runs not finished are listed in the table's ``missing_runs``; it is ``complete`` only
+    when none is missing.
+    """
+    runs, missing = [], []
+    for config in plan:
+        result = load_run(result_path(paths, profile, config), config_hash(config))
+        (runs.append(result) if result is not None else missing.append(config.name))
     notes = [profile.description, pools.description]
     if experiment == "omniglot":
         notes.append(
@@ -142,6 +187,9 @@ def run_experiment(
         at_budget = [r for r in (at_milestone(run, budget) for run in runs) if r is not None]
         table = aggregate(experiment, profile.name, at_budget, len(plan), notes)
         table["budget"] = budget
+        table["missing_runs"] = missing + sorted(
+            run["name"] for run in runs if at_milestone(run, budget) is None
+        )
         table["options"] = {k: v for k, v in vars(options).items()}
         table["overrides"] = list(profile.overrides)
         budget_tag = tag if budget == profile.iterations else "-".join(filter(None, (tag, f"at={budget}")))
@@ -163,41 +211,4 @@ def at_milestone(run: dict[str, Any], budget: int) -> dict[str, Any] | None:
             "learning_curve": [p for p in run.get("learning_curve", []) if p["iteration"] <= budget]}
 
 
-def status(
-    experiment: str, profile: Profile, options: PlanOptions, paths: Paths
-) -> list[tuple[str, str]]:
-    """(run name, state) for every planned run.
-
-    States: ``done``, ``failed: <why> (<marker file>)``, ``checkpoint k/N (resumes)``,
-    ``bad checkpoint: <why and how to restart>`` or ``to do``.
-    """
-    pools = load_pools(experiment, paths.data_dir, paths.cache_dir, options.split_seed, False)
-    states = []
-    for config in plan_for(experiment, profile, options, pools):
-        digest = config_hash(config)
-        path = run_path(paths.results_dir, profile.name, config.name, digest, experiment)
-        checkpoint = checkpoint_path(paths.checkpoint_dir, digest)
-        if path.exists():
-            try:
-                load_run(path, digest)
-                states.append((config.name, "done"))
-            except CheckpointError as error:
-                states.append((config.name, f"bad result: {error}"))
-        elif failure_path(path).exists():
-            states.append((config.name, f"failed: {_failure(failure_path(path))}"))
-        elif checkpoint.exists():
-            states.append((config.name, checkpoint_state(checkpoint, digest, config.iterations)))
-        else:
-            states.append((config.name, "to do"))
-    return states
-
-
-def _failure(path: Path) -> str:
-    try:
-        error = json.loads(path.read_text(encoding="utf-8"))["error"]
-    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError):
-        error = "unreadable failure record"
-    return f"{error} ({printable(path)})"
-
-
-__all__ = ["Paths", "run_experiment", "status", "render", "table_tag"]
+__all__ = ["Paths", "run_experiment", "tabulate", "train_and_store", "render", "table_tag"]
