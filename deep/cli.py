@@ -497,6 +497,31 @@ def table_command(args: argparse.Namespace) -> int:
 
 
 @_guarded
+def curves_command(args: argparse.Namespace) -> int:
+    """Plot the learning curves of stored tables (PNG and PDF beside them in OUT/deep)."""
+    from maml_landscape.deep.curves import curves_stem, draw_curves, has_curves
+    from maml_landscape.plotting import save_figure_files
+
+    problems: list[str] = []
+    tables = [
+        t for t in load_tables(args.out_dir / "deep", problems)
+        if (args.experiment in (None, t["experiment"]))
+        and (args.profile in (None, t["profile"]))
+        and "at=" not in Path(t["path"]).name
+    ]
+    drawn = [t for t in tables if has_curves(t)]
+    for table in drawn:
+        for path in save_figure_files(draw_curves(table), args.out_dir / "deep", curves_stem(table)):
+            print(f"wrote {validate.printable(path)}")
+    if problems:
+        raise DatasetError(problems[0])
+    if not drawn:
+        print(f"no table with learning curves in {args.out_dir / 'deep'} matches; runs record "
+              "curves since this version (profiles cpu, cpu-long, paper)")
+    return 0
+
+
+@_guarded
 def select_hard_command(args: argparse.Namespace) -> int:
     """Run App. C.4's hard-alphabet selection and write its outcome (JSON)."""
     options = _options(args)
@@ -599,6 +624,18 @@ def add_subcommands(subparsers: argparse._SubParsersAction) -> None:
     )
     _common(table, optional=True)
     table.set_defaults(handler=table_command)
+    curves = commands.add_parser(
+        "curves",
+        help="plot learning curves beside the paper's final values",
+        description=curves_command.__doc__ + " Thin lines: training seeds; thick: their mean; "
+        "dashed: the paper's final value after 20,000 iterations.",
+    )
+    curves.add_argument("experiment", choices=EXPERIMENTS, nargs="?", help="only this experiment")
+    curves.add_argument("--profile", choices=tuple(PROFILES), help="only this profile")
+    curves.add_argument(
+        "--out-dir", type=_path("--out-dir"), default=DEFAULT_OUT, help="report folder (default: reports)"
+    )
+    curves.set_defaults(handler=curves_command)
     select = commands.add_parser(
         "select-hard",
         help="App. C.4's hard-alphabet selection run",

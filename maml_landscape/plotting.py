@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -17,13 +19,21 @@ def save_figure(fig: MplFigure, ctx: CheckContext, name: str) -> str:
 
     The returned path is what an :class:`maml_landscape.evidence.Figure` block takes.
     """
+    save_figure_files(fig, ctx.figures_dir, name)
+    return f"figures/{name}.png"
+
+
+def save_figure_files(fig: MplFigure, folder: Path, name: str) -> list[Path]:
+    """Write ``fig`` to ``folder/<name>.png`` and ``.pdf`` atomically, close it, return the paths."""
+    paths = []
     for suffix in (".png", ".pdf"):
-        target = ctx.figures_dir / f"{name}{suffix}"
+        target = Path(folder) / f"{name}{suffix}"
         # No creation date in the PDF: regenerated reports differ only where the content does.
         metadata = {"CreationDate": None} if suffix == ".pdf" else {}
         write_atomically(target, lambda tmp, s=suffix, m=metadata: fig.savefig(
             tmp, format=s[1:], dpi=150, bbox_inches="tight", metadata=m))
+        paths.append(target)
     import matplotlib.pyplot as plt
 
     plt.close(fig)
-    return f"figures/{name}.png"
+    return paths

@@ -218,3 +218,26 @@ def test_each_budget_gets_its_table(omniglot_dir, tmp_path):
     assert profile_label(tables[2]).startswith("smoke profile, 2 iterations")
     curves = tables[3]["rows"][0]["learning_curves"]["0"]
     assert [p["iteration"] for p in curves] == [1, 2, 3]
+
+
+def test_curves_command_draws_png_and_pdf(omniglot_dir, tmp_path, capsys):
+    common = (*_smoke_arguments(omniglot_dir, tmp_path), "--eval-tasks", "2", "--settings", "small",
+              "--algorithms", "maml", "--iterations", "2", "--quiet")
+    assert cli("deep", "run", "omniglot", *common) == 0
+    assert cli("deep", "curves", "omniglot", "--out-dir", str(tmp_path / "out")) == 0
+    written = sorted(p.suffix for p in (tmp_path / "out" / "deep").glob("*-curves.*"))
+    assert written == [".pdf", ".png"]
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_holding_from_is_the_first_iteration_after_which_a_contrast_stays_positive():
+    from maml_landscape.deep.curves import holding_from
+
+    def row(algorithm, values):
+        curve = [{"iteration": 100 * (i + 1), "test/hard": v} for i, v in enumerate(values)]
+        return {"setting": "small", "algorithm": algorithm, "learning_curves": {"0": curve}}
+
+    table = {"rows": [row("maml", [50, 60, 55, 70, 80]), row("nal-1", [55, 50, 58, 60, 61])]}
+    gap = ((1, "small", "maml", "test/hard"), (-1, "small", "nal-1", "test/hard"))
+    assert holding_from(table, gap) == 400  # positive at 200, negative at 300, positive from 400
+    assert holding_from(table, tuple((-s, *rest) for s, *rest in gap)) is None

@@ -17,12 +17,11 @@ from typing import Any
 import numpy as np
 
 from maml_landscape.context import CheckContext
+from maml_landscape.deep.curves import COLOURS, draw_curves, has_curves
 from maml_landscape.deep.paper_tables import CELLS
 from maml_landscape.deep.results import profile_label
 from maml_landscape.evidence import Figure
 from maml_landscape.plotting import save_figure
-
-COLOURS = {"maml": "tab:blue", "nal": "tab:orange", "nal-1": "tab:orange", "nal-10": "tab:red"}
 
 
 def figure_name(table: dict[str, Any]) -> str:
@@ -100,3 +99,22 @@ def table_figure(ctx: CheckContext, table: dict[str, Any]) -> Figure:
         f"{title}: measured accuracy (bars, 95% intervals over seeds) and the paper's "
         "Table 4/5 values (black diamonds)" + ("; training loss at right" if curves else ""),
     )
+
+
+def curves_figure(ctx: CheckContext, table: dict[str, Any]) -> Figure | None:
+    """The learning curves of ``table`` (:mod:`maml_landscape.deep.curves`), if it stored any."""
+    if not has_curves(table):
+        return None
+    path = save_figure(draw_curves(table), ctx, figure_name(table) + "_curves")
+    return Figure(
+        path,
+        f"Learning curves ({profile_label(table)}): accuracy on fixed evaluation tasks against "
+        "training iteration; thin lines are training seeds, thick their mean, dashed the "
+        "paper's final Table 4/5 value after 20,000 iterations",
+    )
+
+
+def table_figures(ctx: CheckContext, table: dict[str, Any]) -> list[Figure]:
+    """The table's figure and, where it stored learning curves, their figure."""
+    curves = curves_figure(ctx, table)
+    return [table_figure(ctx, table), *([curves] if curves else [])]

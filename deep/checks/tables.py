@@ -20,8 +20,9 @@ from maml_landscape.deep.checks.contrasts import (
     rows,
     verdict_of,
 )
-from maml_landscape.deep.checks.figures import table_figure
+from maml_landscape.deep.checks.figures import table_figures
 from maml_landscape.deep.config import PAPER_INNER_LR, PAPER_MAML_LR, PAPER_NAL_LR, PROFILES
+from maml_landscape.deep.curves import has_curves, holding_from
 from maml_landscape.deep.hard_alphabets import DEFAULT_HARD, DEFAULT_HARD_SOURCE
 from maml_landscape.deep.paper_tables import CELLS, printed_cell
 from maml_landscape.deep.plans import task_split
@@ -304,6 +305,23 @@ def tally(contrasts: list[Contrast], table: dict[str, Any]) -> tuple[list[Decisi
     return decisions, verdict_of([d.state for d in decisions]), f"{confirmed}/{len(decisions)}"
 
 
+def _curve_evidence(contrasts: list[Contrast], table: dict[str, Any]) -> list[Table]:
+    """From which learning-curve iteration on each ordering holds (seed means), if curves exist."""
+    if not has_curves(table):
+        return []
+    rows = []
+    for contrast in contrasts:
+        start = holding_from(table, contrast.terms)
+        rows.append((contrast.name, "not at the end of training" if start is None else f"{start:,}"))
+    return [Table(
+        ("contrast", "positive from iteration on (to the end)"),
+        tuple(rows),
+        "Budget at which each ordering sets in: the first learning-curve iteration from which "
+        "the seed-mean contrast stays positive (curve tasks, no interval: a guide to the budget, "
+        "not the test)",
+    )]
+
+
 def ordering_outcome(
     claim: str,
     table: dict[str, Any],
@@ -348,6 +366,7 @@ def ordering_outcome(
                 f"{claim}: orderings, measured and on the printed values",
             ),
             *([note] if (note := nal_loss_note(table)) else []),
+            *_curve_evidence(contrasts, table),
             *(extra or []),
         ],
         choices=_choices(table),
@@ -410,7 +429,7 @@ def omniglot_orderings(ctx: CheckContext) -> Outcome:
         omniglot_contrasts(),
         "omniglot",
         omniglot_reading(),
-        [table_figure(ctx, table), *hard_alphabet_sensitivity(ctx, table)],
+        [*table_figures(ctx, table), *hard_alphabet_sensitivity(ctx, table)],
     )
 
 
@@ -457,7 +476,7 @@ def cifar_orderings(ctx: CheckContext) -> Outcome:
     contrasts = cifar_gain_contrasts() + cifar_scarce_contrasts()
     if table is not None:
         return ordering_outcome(
-            "S5.CIFAR", table, contrasts, "cifar", reading, [table_figure(ctx, table)]
+            "S5.CIFAR", table, contrasts, "cifar", reading, [*table_figures(ctx, table)]
         )
     substitute = find_table(ctx, "omniglot-p")
     outcome = missing_results(ctx, ("cifar",))
@@ -468,7 +487,7 @@ def cifar_orderings(ctx: CheckContext) -> Outcome:
             contrasts,
             "omniglot-p",
             reading,
-            [table_figure(ctx, substitute)],
+            [*table_figures(ctx, substitute)],
         )
         outcome.summary += (
             f"; the Omniglot substitute gives '{shown.verdict.value}' "
@@ -491,5 +510,5 @@ def hard_training_matters(ctx: CheckContext) -> Outcome:
         table["experiment"],
         "Hard-task accuracy of MAML trained with hard tasks drawn with p = 0.99 "
         "minus that with p = 0.01, on training and test classes.",
-        [table_figure(ctx, table)],
+        [*table_figures(ctx, table)],
     )

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from maml_landscape.context import CheckContext
-from maml_landscape.deep.checks.figures import table_figure
+from maml_landscape.deep.checks.figures import table_figures
 from maml_landscape.deep.checks.tables import (
     CIFAR_READING,
     cifar_gain_contrasts,
@@ -109,7 +109,7 @@ def tuned_outcome(
             )
     base = ordering_outcome(claim, paper, contrasts, experiment, "")
     shown = ordering_outcome(
-        claim, tuned, contrasts, experiment, reading, [table_figure(ctx, tuned)]
+        claim, tuned, contrasts, experiment, reading, [*table_figures(ctx, tuned)]
     )
     changed = [
         f"{mine['contrast']}: {theirs['state']} → {mine['state']}"
