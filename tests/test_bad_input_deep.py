@@ -389,7 +389,7 @@ def test_fuzzed_options_exit_0_or_2_without_traceback(stored_template, tmp_path_
 
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
-    target=st.sampled_from(["checkpoint", "table", "run", "hard"]),
+    target=st.sampled_from(["checkpoint", "table", "run", "hard", "zip"]),
     data=st.binary(max_size=200),
 )
 def test_fuzzed_file_bytes_exit_0_or_2_without_traceback(stored_template, tmp_path_factory, capsys,
@@ -405,6 +405,12 @@ def test_fuzzed_file_bytes_exit_0_or_2_without_traceback(stored_template, tmp_pa
         argv = ["deep", "table", "--out-dir", str(stored.out)]
     elif target == "run":
         _run_result(stored).write_bytes(data)
+    elif target == "zip":
+        copy = out / "omniglot"
+        shutil.copytree(stored.data, copy)
+        (copy / "images_evaluation.zip").write_bytes(data)
+        argv = _replace_data(stored, argv, str(copy))
+        argv[argv.index("--cache-dir") + 1] = str(out / "cache")
     else:
         argv += ["--hard-alphabets", str(_write(out / "hard.json", data))]
     code = main(argv)

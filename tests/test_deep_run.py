@@ -241,3 +241,15 @@ def test_holding_from_is_the_first_iteration_after_which_a_contrast_stays_positi
     gap = ((1, "small", "maml", "test/hard"), (-1, "small", "nal-1", "test/hard"))
     assert holding_from(table, gap) == 400  # positive at 200, negative at 300, positive from 400
     assert holding_from(table, tuple((-s, *rest) for s, *rest in gap)) is None
+
+
+def test_table_of_an_unfinished_plan_names_the_missing_runs(omniglot_dir, tmp_path, capsys):
+    common = (*_smoke_arguments(omniglot_dir, tmp_path), "--eval-tasks", "2", "--settings", "small",
+              "--algorithms", "maml")
+    assert cli("deep", "run", "omniglot", *common, "--quiet") == 0  # seed 0 only
+    capsys.readouterr()
+    planned = [a if a != "0" or common[i - 1] != "--seeds" else "0,1" for i, a in enumerate(common)]
+    assert cli("deep", "table", "omniglot", *planned) == 0
+    out = capsys.readouterr().out
+    assert "1/2 runs" in out and "INCOMPLETE: 1 of 2 planned runs missing" in out
+    assert "omniglot-small-maml-seed1" in out and "seeds done (0)" in out
