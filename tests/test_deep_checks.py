@@ -243,3 +243,29 @@ def test_check_module_does_not_import_torch():
         "sys.exit('torch' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_budget_ladder_lists_every_budget_and_extrapolates_only_a_shrinking_gap(tmp_path):
+    from maml_landscape.deep.checks.ladder import budget_ladder, extrapolation
+
+    for budget, maml_small_hard in ((600, 0.85), (1200, 0.90), (2000, 0.93)):
+        rng = np.random.default_rng(budget)
+        runs = [fake_run("omniglot", s, a, seed, acc, rng)
+                for seed in (0, 1) for (s, a), acc in omniglot_rows(maml_small_hard).items()]
+        table = aggregate("omniglot", "cpu-long", runs, len(runs), ["synthetic"])
+        table["budget"] = budget
+        table["options"] = {"nal_lr": 1e-6, "hard_alphabets": ["A", "B"], "split_seed": 0}
+        tag = "" if budget == 2000 else f"at={budget}"
+        write_json(table_path(tmp_path / "deep", "omniglot", "cpu-long", tag), table)
+    outcome = checks.omniglot_orderings(CheckContext(profile="quick", seed=0, out_dir=tmp_path))
+    assert outcome.verdict is Verdict.HOLDS and "2,000 iterations" in outcome.summary
+    chosen = checks.find_table(CheckContext(profile="quick", seed=0, out_dir=tmp_path), "omniglot")
+    ladder, text = budget_ladder(CheckContext(profile="quick", seed=0, out_dir=tmp_path), chosen,
+                                 checks.omniglot_contrasts())
+    assert [row[0] for row in ladder.rows] == ["600", "1,200", "2,000"]
+    assert all("confirmed" in cell for row in ladder.rows for cell in row[2:5])
+    assert "power law through 3 budgets" in text.text  # the synthetic gap shrinks at each step
+    assert "cannot be extrapolated" in extrapolation([(600, 5.0), (1200, 6.0), (2000, 4.0)])
+    shrinking = extrapolation([(600, 8.0), (1200, 4.0), (2400, 2.0)])
+    assert "gap ∝ budget^-1.00" in shrinking and "50% per doubling" in shrinking
+    assert "too few" in extrapolation([(600, 8.0)])

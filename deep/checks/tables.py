@@ -21,6 +21,7 @@ from maml_landscape.deep.checks.contrasts import (
     verdict_of,
 )
 from maml_landscape.deep.checks.figures import table_figures
+from maml_landscape.deep.checks.ladder import budget_ladder
 from maml_landscape.deep.config import PAPER_INNER_LR, PAPER_MAML_LR, PAPER_NAL_LR, PROFILES
 from maml_landscape.deep.curves import has_curves, holding_from
 from maml_landscape.deep.hard_alphabets import DEFAULT_HARD, DEFAULT_HARD_SOURCE
@@ -429,7 +430,11 @@ def omniglot_orderings(ctx: CheckContext) -> Outcome:
         omniglot_contrasts(),
         "omniglot",
         omniglot_reading(),
-        [*table_figures(ctx, table), *hard_alphabet_sensitivity(ctx, table)],
+        [
+            *table_figures(ctx, table),
+            *hard_alphabet_sensitivity(ctx, table),
+            *budget_ladder(ctx, table, omniglot_contrasts()),
+        ],
     )
 
 
