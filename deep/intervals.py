@@ -4,35 +4,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import cache
-from statistics import NormalDist
 
-import mpmath
+from maml_landscape.stats import t_quantile
 
 LEVEL = 0.95
-
-
-@cache
-def t_quantile(probability: float, df: float) -> float:
-    """Student-t quantile (mpmath, 30 digits); ``df = inf`` gives the normal quantile.
-
-    >>> round(t_quantile(0.975, 4), 4)
-    2.7764
-    """
-    if not 0 < probability < 1 or df <= 0:
-        raise ValueError(f"need 0 < probability < 1 and df > 0, got {probability}, {df}")
-    if math.isinf(df):
-        return NormalDist().inv_cdf(probability)
-    with mpmath.workdps(30):
-        nu = mpmath.mpf(df)
-
-        def cdf(t: mpmath.mpf) -> mpmath.mpf:
-            x = nu / (nu + t * t)
-            tail = mpmath.betainc(nu / 2, mpmath.mpf(1) / 2, 0, x, regularized=True) / 2
-            return 1 - tail if t > 0 else tail
-
-        start = NormalDist().inv_cdf(probability)
-        return float(mpmath.findroot(lambda t: cdf(t) - probability, start))
 
 
 @dataclass(frozen=True)

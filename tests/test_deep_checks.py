@@ -12,9 +12,10 @@ from maml_landscape.context import CheckContext
 from maml_landscape.deep.checks import contrasts, headline, tuned_nal
 from maml_landscape.deep.checks import tables as checks
 from maml_landscape.deep.hard_alphabets import DEFAULT_HARD
-from maml_landscape.deep.intervals import Estimate, combination, t_quantile
+from maml_landscape.deep.intervals import Estimate, combination
 from maml_landscape.deep.results import aggregate, table_path, write_json
 from maml_landscape.deep.tuning import TUNING_KIND, tuning_path
+from maml_landscape.stats import t_quantile
 from maml_landscape.verdicts import Outcome, Verdict
 
 pytestmark = pytest.mark.deep

@@ -10,11 +10,10 @@ import pytest
 from maml_landscape.context import CheckContext
 from maml_landscape.numerics.figures import fig1, fig2, fig3, logistic, table3
 from maml_landscape.numerics.figures import neuron_landscapes as neurons
-from maml_landscape.numerics.figures.common import t_quantile
 from maml_landscape.numerics.figures.mixture_risks import MixtureSetting, risk_grid, risks
 from maml_landscape.numerics.sgd import nal_batch_weights
 from maml_landscape.plotting import save_figure
-from maml_landscape.stats import z_threshold
+from maml_landscape.stats import t_quantile, z_threshold
 
 
 def test_mixture_risks_are_linear_in_R2_and_spreads():

@@ -7,7 +7,6 @@ import pytest
 
 from maml_landscape.numerics.empirical import maml_gradient, nal_gradient
 from maml_landscape.numerics.environments import hard_easy_mixture, two_tasks
-from maml_landscape.numerics.figures.common import t_quantile
 from maml_landscape.numerics.population import maml_solution, nal_solution, risk_above_task_optima
 from maml_landscape.numerics.sgd import (
     EnvironmentStack,
@@ -18,7 +17,7 @@ from maml_landscape.numerics.sgd import (
     sgd_step,
     train,
 )
-from maml_landscape.stats import FAMILY_ALARM_RATE, z_threshold
+from maml_landscape.stats import FAMILY_ALARM_RATE, t_quantile, z_threshold
 
 
 def _tiny_stack() -> EnvironmentStack:

@@ -14,9 +14,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from maml_landscape.deep.intervals import Estimate, combination, t_quantile
+from maml_landscape.deep.intervals import Estimate, combination
 from maml_landscape.deep.paper_tables import CELLS, PRINTED
 from maml_landscape.deep.results import row_cell
+from maml_landscape.stats import t_quantile
 from maml_landscape.verdicts import Verdict
 
 LEVEL = 0.95

@@ -16,12 +16,12 @@ from maml_landscape.context import CheckContext
 from maml_landscape.evidence import Figure, Table, Text
 from maml_landscape.numerics.figures import fig1, fig2, fig3, logistic, printed, table3
 from maml_landscape.numerics.figures import neuron_landscapes as neurons
-from maml_landscape.numerics.figures.common import mean_and_halfwidth, t_quantile
+from maml_landscape.numerics.figures.common import mean_and_halfwidth
 from maml_landscape.numerics.figures.mixture_risks import MixtureSetting, coefficients, risk_grid
 from maml_landscape.numerics.population import maml_solution, nal_solution
 from maml_landscape.plotting import save_figure
 from maml_landscape.registry import check
-from maml_landscape.stats import FAMILY_ALARM_RATE, z_threshold
+from maml_landscape.stats import FAMILY_ALARM_RATE, t_quantile, z_threshold
 from maml_landscape.verdicts import Choice, Outcome, Verdict
 
 ALPHA_FIG2 = 1.0  # 1/ρ_E, "the natural choice"

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-import mpmath
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure as MplFigure
 
+from maml_landscape.stats import t_quantile
+
 #: Colours used for the two algorithms in every regenerated figure.
 NAL_COLOUR = "tab:blue"
 MAML_COLOUR = "tab:red"
-
-
-@lru_cache(maxsize=64)
-def t_quantile(probability: float, dof: int) -> float:
-    """Quantile of Student's t with ``dof`` degrees of freedom (mpmath, regularised beta)."""
-    if not 0.5 < probability < 1 or dof < 1:
-        raise ValueError(f"need 0.5 < probability < 1 and dof >= 1, got {probability}, {dof}")
-
-    def upper_tail(t: mpmath.mpf) -> mpmath.mpf:
-        x = dof / (dof + t * t)
-        return mpmath.betainc(dof / 2, 0.5, 0, x, regularized=True) / 2
-
-    return float(mpmath.findroot(lambda t: upper_tail(t) - (1 - probability), 2.0))
 
 
 def mean_and_halfwidth(samples: np.ndarray, axis: int = -1, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
