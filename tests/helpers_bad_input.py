@@ -11,7 +11,7 @@ def log_message(message: str) -> None:
     """Append ``test id<TAB>message`` to $BAD_INPUT_LOG when set (lists every class's message)."""
     log = os.environ.get("BAD_INPUT_LOG")
     if log:
-        test = os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0]
+        test = os.environ.get("PYTEST_CURRENT_TEST", "").rsplit(" (", 1)[0]
         with open(log, "a", encoding="utf-8") as file:
             file.write(f"{test}\t{message.strip()}\n")
 
