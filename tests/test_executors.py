@@ -159,3 +159,16 @@ def test_executor_options_that_do_not_apply_are_refused(data, tmp_path, capsys):
     assert "--jobs applies to --executor local only" in capsys.readouterr().err
     assert main(_argv(data, tmp_path / "out", "--executor", "slurm", "--slurm-extra", "qos")) == 2
     assert "--slurm-extra takes KEY=VALUE" in capsys.readouterr().err
+
+
+def test_a_failed_job_is_one_line_with_its_log_and_status_says_failed(data, tmp_path, capsys):
+    out = tmp_path / "out"
+    argv = _argv(data, out, "--algorithms", "maml", "--inner-lr", "1e30", "--executor", "local")
+    assert main(argv) == 2
+    err = [line for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert len(err) == 1 and "job failed: omniglot-small-maml-seed0" in err[0]
+    assert "diverged at iteration 1" in err[0] and "_log.err)" in err[0]
+    log = err[0].rsplit("(log: ", 1)[1].rstrip(")")
+    assert Path(log).exists()
+    assert main(["deep", "status", *_argv(data, out, "--algorithms", "maml", "--inner-lr", "1e30")[2:]]) == 0
+    assert "failed: omniglot-small-maml-seed0 diverged" in capsys.readouterr().out
