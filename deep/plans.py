@@ -130,7 +130,38 @@ def _run(
         ]
         p_hard = float(setting.removeprefix("p="))
         nal_per_class = CIFAR_NAL_PER_CLASS if nal else 0
-    return RunConfig(
+    return run_config(
+        experiment,
+        setting,
+        algorithm,
+        seed,
+        profile,
+        options,
+        alphabets=groups,
+        easy_nk=easy_nk,
+        hard_nk=hard_nk,
+        p_hard=p_hard,
+        nal_per_class=nal_per_class,
+        test_inner_steps=NAL_TEST_STEPS[experiment] if nal else 1,
+    )
+
+
+def run_config(
+    experiment: str,
+    setting: str,
+    algorithm: str,
+    seed: int,
+    profile: Profile,
+    options: PlanOptions,
+    **task_fields: object,
+) -> RunConfig:
+    """A RunConfig with the profile's sizes and schedules and the options' choices.
+
+    ``task_fields`` are the experiment's own fields (alphabets, (N, K), p_hard,
+    nal_per_class, test_inner_steps) and any schedule to replace (e.g. ``curve_every=0``).
+    """
+    nal = algorithm.startswith("nal")
+    shared = dict(
         experiment=experiment,
         setting=setting,
         algorithm=algorithm,
@@ -140,14 +171,8 @@ def _run(
         outer_lr=options.nal_lr if nal else options.maml_lr,
         inner_lr=options.inner_lr,
         train_inner_steps=0 if nal else 1,
-        test_inner_steps=NAL_TEST_STEPS[experiment] if nal else 1,
         first_order=options.first_order,
-        p_hard=p_hard,
-        easy_nk=easy_nk,
-        hard_nk=hard_nk,
         query=options.query,
-        nal_per_class=nal_per_class,
-        alphabets=groups,
         split_seed=options.split_seed,
         eval_tasks=profile.eval_tasks,
         dtype=options.dtype,
@@ -158,3 +183,4 @@ def _run(
         milestones=profile.budgets[:-1],
         curve_tasks=profile.curve_tasks,
     )
+    return RunConfig(**{**shared, **task_fields})

@@ -18,7 +18,7 @@ import numpy as np
 from maml_landscape.deep.config import Profile, RunConfig, config_hash
 from maml_landscape.deep.data import Pools, Samplers, load_pools
 from maml_landscape.deep.hard_alphabets import hardest, ranking
-from maml_landscape.deep.plans import OMNIGLOT_NK, QUERY, PlanOptions
+from maml_landscape.deep.plans import OMNIGLOT_NK, QUERY, PlanOptions, run_config
 from maml_landscape.deep.results import provenance
 from maml_landscape.deep.runner import Paths
 from maml_landscape.deep.tasks import omniglot_sampler
@@ -31,30 +31,22 @@ def selection_config(
     profile: Profile, options: PlanOptions, alphabets: tuple[str, ...], seed: int
 ) -> RunConfig:
     """MAML with the paper's settings, every alphabet both easy and hard, in training."""
-    return RunConfig(
-        experiment="omniglot",
-        setting="select-hard",
-        algorithm="maml",
-        seed=seed,
-        iterations=profile.iterations,
-        meta_batch=profile.meta_batch,
-        outer_lr=options.maml_lr,
-        inner_lr=options.inner_lr,
-        train_inner_steps=1,
-        test_inner_steps=1,
-        first_order=options.first_order,
-        p_hard=0.5,
+    return run_config(
+        "omniglot",
+        "select-hard",
+        "maml",
+        seed,
+        profile,
+        options,
+        alphabets=(alphabets, alphabets, alphabets, alphabets),
         easy_nk=OMNIGLOT_NK,
         hard_nk=OMNIGLOT_NK,
-        query=QUERY,
+        p_hard=0.5,
         nal_per_class=0,
-        alphabets=(alphabets, alphabets, alphabets, alphabets),
-        split_seed=options.split_seed,
-        eval_tasks=profile.eval_tasks,
-        dtype=options.dtype,
-        device=options.device,
-        checkpoint_every=profile.checkpoint_every,
-        workers=options.workers,
+        test_inner_steps=1,
+        query=QUERY,
+        curve_every=0,  # the selection ranks after training; no learning curve, no milestones
+        milestones=(),
     )
 
 
