@@ -131,9 +131,14 @@ def test_preempted_slurm_job_requeues_resumes_and_matches_inline(slurm, data, tm
     record = json.loads(record_path.read_text())
     job = record["job_id"]
     _wait(lambda: _checkpoint_iteration(out) >= 4, 120, "the job's first checkpoints")
+    status = ["deep", "status", *_argv(data, out, *long)[2:]]
+    capsys.readouterr()
+    assert main(status) == 0  # states come from squeue: no accounting database needed
+    assert f"running (slurm job {job}; checkpoint" in capsys.readouterr().out
     subprocess.run(["scancel", "--signal", "USR2", job], check=True)  # SLURM's pre-time-limit signal
     _wait(lambda: "Restarts=1" in _scontrol(job), 60, "the requeue")
-    status = ["deep", "status", *_argv(data, out, *long)[2:]]
+    _wait(lambda: "JobState=PENDING" in _scontrol(job), 20, "the requeued job to wait (BeginTime)")
+    assert main(status) == 0 and f"queued (slurm job {job})" in capsys.readouterr().out
 
     def resumed() -> bool:
         if "JobState=PENDING" in _scontrol(job):  # SLURM holds a requeued job ~2 min (BeginTime)
