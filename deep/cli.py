@@ -466,7 +466,6 @@ def _cluster(args: argparse.Namespace):
         executor=args.executor, jobs=args.jobs, partition=args.partition, time_min=args.time,
         cpus_per_task=args.cpus_per_task, gpus_per_task=args.gpus_per_task, mem_gb=args.mem_gb,
         account=args.account, extra=tuple(args.slurm_extra), wait=args.wait, threads=args.threads,
-        workers=args.workers,
     )
 
 

@@ -66,7 +66,6 @@ class Cluster:
     extra: tuple[tuple[str, str], ...] = ()
     wait: bool = False
     threads: int | None = None
-    workers: int = 1
     poll_s: float = 2.0
 
 
