@@ -21,14 +21,8 @@ class ClaimKind(str, enum.Enum):
     REPRODUCTION = "reproduced figure/table"
 
 
-# Which part of the suite checks a claim; the reason a claim without a registered
-# check reports as "not checked".
-PENDING = {
-    "theory": "the symbolic derivation (theory/, issue #3) is not implemented yet",
-    "numerics": "the numerical check (numerics/, issue #4) is not implemented yet",
-    "figures": "the figure/table regeneration (issue #5) is not implemented yet",
-    "deep": "the CNN experiments (deep/, issue #6) are not implemented yet",
-}
+#: The parts of the suite a claim's checks live in.
+AREAS = ("theory", "numerics", "figures", "deep")
 
 
 @dataclass(frozen=True)
@@ -41,7 +35,7 @@ class Claim:
         location: where in the paper (section, equation).
         statement: the claim as printed; Markdown with ``$...$`` LaTeX math.
         kind: what sort of claim it is.
-        area: the part of the suite that checks it (a key of ``PENDING``).
+        area: the part of the suite that checks it (one of :data:`AREAS`).
     """
 
     id: str

@@ -15,8 +15,9 @@ from pathlib import Path
 
 from maml_landscape import __version__, validate
 from maml_landscape.claims import CLAIM_IDS, CLAIMS
-from maml_landscape.context import PROFILES, CheckContext
+from maml_landscape.context import CheckContext
 from maml_landscape.errors import InputError, UsageError
+from maml_landscape.profiles import PROFILES
 from maml_landscape.progress import format_seconds
 from maml_landscape.provenance import provenance
 from maml_landscape.report.markdown import claim_section
@@ -161,8 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
         "concurrent runs into one --out are serialised by a lock on the folder (Linux/POSIX flock).",
     )
     verify.add_argument("--claim", action="append", type=_claim_id, metavar="ID", help="check only this claim (repeatable)")
-    verify.add_argument("--profile", choices=PROFILES, default="quick",
-                        help="quick: CI-sized samples, minutes for all claims (default); paper: the paper's protocol sizes")
+    verify.add_argument("--profile", choices=list(PROFILES), default="quick",
+                        help="; ".join(f"{name}: {meaning}" for name, meaning in PROFILES.items()) + " (default: %(default)s)")
     verify.add_argument("--out", type=_OUT, default=DEFAULT_OUT, help="report folder (default: %(default)s)")
     verify.add_argument("--seed", type=_SEED, default=DEFAULT_SEED, help="base seed for every random draw (default: %(default)s)")
     verify.add_argument("--fail-on", choices=("never", "fails"), default="never",
@@ -183,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("claim_id", type=_claim_id, metavar="ID")
     show.add_argument("--out", type=_OUT, default=DEFAULT_OUT, help="report folder (default: %(default)s)")
     show.add_argument("--run", action="store_true", help="run the checks even if a stored result exists")
-    show.add_argument("--profile", choices=PROFILES, default="quick", help="profile when running (default: %(default)s)")
+    show.add_argument("--profile", choices=list(PROFILES), default="quick", help="profile when running (default: %(default)s)")
     show.add_argument("--seed", type=_SEED, default=DEFAULT_SEED, help="base seed when running (default: %(default)s)")
     show.set_defaults(handler=_show)
 

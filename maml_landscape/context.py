@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-PROFILES = ("quick", "paper")
+from maml_landscape.profiles import PROFILES
 
 
 @dataclass(frozen=True)
@@ -17,26 +16,19 @@ class CheckContext:
     """Run settings shared by all checks of one ``verify`` run.
 
     Attributes:
-        profile: ``quick`` (CI-sized samples) or ``paper`` (the paper's protocol sizes).
+        profile: a key of :data:`maml_landscape.profiles.PROFILES`; checks read their sizes
+            for it from their module's :class:`maml_landscape.profiles.Sizes`.
         seed: the run's base seed; :meth:`seed_for` derives per-purpose seeds from it.
         out_dir: the report folder; figures go to ``out_dir / "figures"``.
-        outcomes: outcomes computed with this context, by check name, so a check that
-            builds on other claims' checks (a headline claim) reuses them; see
-            :func:`maml_landscape.registry.outcome_of`.
     """
 
     profile: str
     seed: int
     out_dir: Path
-    outcomes: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:
             raise ValueError(f"unknown profile {self.profile!r}; choose one of {', '.join(PROFILES)}")
-
-    @property
-    def quick(self) -> bool:
-        return self.profile == "quick"
 
     @property
     def figures_dir(self) -> Path:

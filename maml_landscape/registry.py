@@ -1,17 +1,22 @@
-"""Which functions check which claims.
+"""Which functions check which claims, and what a check needs from other claims.
 
 A check is a function ``f(ctx: CheckContext) -> Outcome`` decorated with
 ``@check("CLAIM.ID")`` in any module of the ``checks`` subpackage of
 ``maml_landscape.theory``, ``maml_landscape.numerics`` or ``maml_landscape.deep``.
 :func:`checks_for` imports those modules on first use, so adding a check is adding
 a module; several checks may serve one claim (their verdicts are combined).
+
+A check that builds on other claims' results says so: ``@check("H.X", needs=("S4.THM1",))``
+makes it ``f(ctx, needed) -> Outcome``, where ``needed["S4.THM1"]`` maps each check name
+of S4.THM1 to its outcome. :class:`Run` computes every check once per run and hands the
+needed outcomes over; nothing is cached in the context.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from maml_landscape.claims import CLAIM_IDS
@@ -24,7 +29,9 @@ CHECK_PACKAGES = (
     "maml_landscape.deep.checks",
 )
 
-CheckFunction = Callable[[CheckContext], Outcome]
+CheckFunction = Callable[..., Outcome]
+#: What a check with ``needs`` receives: claim ID -> check name -> outcome (registration order).
+Needed = Mapping[str, Mapping[str, Outcome]]
 
 
 @dataclass(frozen=True)
@@ -32,22 +39,31 @@ class RegisteredCheck:
     claim_id: str
     name: str  # "module:function", shown in the report
     function: CheckFunction
+    needs: tuple[str, ...] = ()
 
 
 _CHECKS: dict[str, list[RegisteredCheck]] = {}
 _discovered = False
 
 
-def check(claim_id: str) -> Callable[[CheckFunction], CheckFunction]:
-    """Register the decorated function as a check of ``claim_id``."""
-    if claim_id not in CLAIM_IDS:
-        raise KeyError(f"unknown claim ID {claim_id!r}; the IDs are listed in maml_landscape.claims")
+def check_name(function: CheckFunction) -> str:
+    """The name a check is registered and reported under: ``module:function``."""
+    return f"{function.__module__}:{function.__qualname__}"
+
+
+def check(claim_id: str, needs: tuple[str, ...] = ()) -> Callable[[CheckFunction], CheckFunction]:
+    """Register the decorated function as a check of ``claim_id`` that needs the claims ``needs``."""
+    for claim in (claim_id, *needs):
+        if claim not in CLAIM_IDS:
+            raise KeyError(f"unknown claim ID {claim!r}; the IDs are listed in maml_landscape.claims")
+    if claim_id in needs:
+        raise ValueError(f"a check of {claim_id} cannot need its own claim")
 
     def register(function: CheckFunction) -> CheckFunction:
-        name = f"{function.__module__}:{function.__qualname__}"
+        name = check_name(function)
         entries = _CHECKS.setdefault(claim_id, [])
         if all(entry.name != name for entry in entries):
-            entries.append(RegisteredCheck(claim_id, name, function))
+            entries.append(RegisteredCheck(claim_id, name, function, tuple(needs)))
         return function
 
     return register
@@ -71,13 +87,30 @@ def checks_for(claim_id: str) -> list[RegisteredCheck]:
     return list(_CHECKS.get(claim_id, []))
 
 
-def outcome_of(entry: RegisteredCheck, ctx: CheckContext) -> Outcome:
-    """Run one check, or return its outcome if it already ran with this ``ctx``."""
-    if entry.name not in ctx.outcomes:
-        ctx.outcomes[entry.name] = entry.function(ctx)
-    return ctx.outcomes[entry.name]
+class Run:
+    """The outcomes of one ``verify`` run: each check computed once, needed claims first."""
 
+    def __init__(self, ctx: CheckContext) -> None:
+        self.ctx = ctx
+        self._outcomes: dict[str, Outcome] = {}
+        self._active: list[str] = []
 
-def claim_outcomes(claim_id: str, ctx: CheckContext) -> list[Outcome]:
-    """The outcomes of every check of ``claim_id`` (each computed once per ``ctx``)."""
-    return [outcome_of(entry, ctx) for entry in checks_for(claim_id)]
+    def outcome(self, entry: RegisteredCheck) -> Outcome:
+        """The outcome of one check, computing it (and the claims it needs) on first use."""
+        if entry.name not in self._outcomes:
+            if entry.name in self._active:
+                raise RuntimeError(f"checks need each other in a cycle: {' -> '.join(self._active + [entry.name])}")
+            self._active.append(entry.name)
+            try:
+                if entry.needs:
+                    needed = {claim: self.claim(claim) for claim in entry.needs}
+                    self._outcomes[entry.name] = entry.function(self.ctx, needed)
+                else:
+                    self._outcomes[entry.name] = entry.function(self.ctx)
+            finally:
+                self._active.pop()
+        return self._outcomes[entry.name]
+
+    def claim(self, claim_id: str) -> dict[str, Outcome]:
+        """Every check of ``claim_id`` with its outcome, in registration order."""
+        return {entry.name: self.outcome(entry) for entry in checks_for(claim_id)}

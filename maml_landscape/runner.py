@@ -7,27 +7,31 @@ import traceback
 from collections.abc import Iterable
 from typing import Any
 
-from maml_landscape.claims import CLAIMS, PENDING, Claim, get_claim
+from maml_landscape.claims import CLAIMS, Claim, get_claim
 from maml_landscape.context import CheckContext
 from maml_landscape.evidence import Text
 from maml_landscape.progress import Progress
-from maml_landscape.registry import checks_for, outcome_of
+from maml_landscape.registry import Run, checks_for
 from maml_landscape.serialize import outcome_to_dict, to_jsonable
-from maml_landscape.verdicts import Outcome, Verdict, combine, not_checked
+from maml_landscape.verdicts import Outcome, Verdict, combine, deciding, not_checked
+
+#: The reason of a claim that no check is registered for (a claim added without its check).
+NO_CHECK = "no check is registered for this claim"
 
 
-def _run_one(claim: Claim, ctx: CheckContext) -> tuple[dict[str, Any], bool]:
+def _run_one(claim: Claim, run: Run) -> tuple[dict[str, Any], bool]:
     """Run every check of one claim; return its ledger entry and whether any check crashed."""
+    ctx = run.ctx
     registered = checks_for(claim.id)
     entries, outcomes, crashed = [], [], False
     if not registered:
-        outcome = not_checked(PENDING[claim.area])
+        outcome = not_checked(NO_CHECK)
         outcomes.append(outcome)
         entries.append({"name": None, "runtime_s": 0.0, **outcome_to_dict(outcome)})
     for entry in registered:
         start = time.perf_counter()
         try:
-            outcome = outcome_of(entry, ctx)
+            outcome = run.outcome(entry)
             if not isinstance(outcome, Outcome):
                 raise TypeError(f"check returned {type(outcome).__name__}, not Outcome")
         except Exception as error:  # a crashing check is recorded, and the run reports it
@@ -41,9 +45,8 @@ def _run_one(claim: Claim, ctx: CheckContext) -> tuple[dict[str, Any], bool]:
         outcomes.append(outcome)
         entries.append({"name": entry.name, "runtime_s": round(runtime, 3), **outcome_to_dict(outcome)})
     verdict = combine(outcomes)
-    decided = [e for e in entries if e["verdict"] != Verdict.NOT_CHECKED.value] or entries
-    worst = max(decided, key=lambda e: Verdict(e["verdict"]).severity)
-    corrections = [e["correction"] for e in entries if e["correction"]]
+    summary = deciding(outcomes).summary
+    corrections = [o.correction for o in outcomes if o.correction]
     record = {
         "id": claim.id,
         "title": claim.title,
@@ -51,7 +54,7 @@ def _run_one(claim: Claim, ctx: CheckContext) -> tuple[dict[str, Any], bool]:
         "kind": claim.kind.value,
         "statement": claim.statement,
         "verdict": verdict.value,
-        "summary": worst["summary"],
+        "summary": summary,
         "correction": corrections[0] if corrections else None,
         "runtime_s": round(sum(e["runtime_s"] for e in entries), 3),
         "profile": ctx.profile,
@@ -69,9 +72,9 @@ def run_claims(claim_ids: Iterable[str] | None, ctx: CheckContext, show_progress
     wanted = list(dict.fromkeys(claim_ids)) if claim_ids else [c.id for c in CLAIMS]
     claims = [get_claim(i) for i in wanted]
     progress = Progress("verify", len(claims), start=0, enabled=show_progress)
-    records, crashed = [], []
+    records, crashed, run = [], [], Run(ctx)
     for claim in claims:
-        record, failed = _run_one(claim, ctx)
+        record, failed = _run_one(claim, run)
         records.append(record)
         if failed:
             crashed.append(claim.id)

@@ -1,13 +1,24 @@
-"""Verdicts and the outcome a check returns.
+"""Verdicts, the outcome a check returns, and every rule that turns findings into a verdict.
 
 A verdict is always the result of a comparison made by a check; nothing in the
-ledger types one in. :func:`combine` merges the outcomes of several checks of one
-claim (for example a symbolic derivation and a Monte Carlo cross-check).
+ledger types one in. The rules live here and nowhere else:
+
+* :func:`most_severe` ranks verdicts (holds < approximate < holds after correction
+  < fails; ``not checked`` never outranks a decided verdict);
+* :func:`combine` and :func:`deciding` merge the outcomes of several checks of one
+  claim (for example a symbolic derivation and a Monte Carlo cross-check);
+* :func:`require_all` is the rule of a claim with several parts that all must be decided;
+* :func:`two_routes` decides a derivation checked by two independent routes;
+* :func:`graded` is the holds / approximate / fails rule of a measured tolerance;
+* :func:`from_decisions` is the rule of claimed orderings decided by intervals;
+* :func:`cross_check_failed` is the outcome of a derivation that an independent
+  cross-check contradicts.
 """
 
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,13 +92,84 @@ def not_checked(reason: str) -> Outcome:
     return Outcome(Verdict.NOT_CHECKED, reason)
 
 
-def combine(outcomes: list[Outcome]) -> Verdict:
-    """The claim's verdict from its checks: the most severe verdict among those that decided.
+def most_severe(verdicts: Iterable[Verdict]) -> Verdict:
+    """The most severe decided verdict; ``not checked`` when none decided.
 
-    Severity: holds < approximate < holds after correction < fails. A claim whose
-    checks all returned ``not checked`` is ``not checked``.
+    Severity: holds < approximate < holds after correction < fails.
     """
-    decided = [o.verdict for o in outcomes if o.verdict is not Verdict.NOT_CHECKED]
+    decided = [v for v in verdicts if v is not Verdict.NOT_CHECKED]
     if not decided:
         return Verdict.NOT_CHECKED
     return max(decided, key=lambda v: v.severity)
+
+
+def combine(outcomes: Iterable[Outcome]) -> Verdict:
+    """The claim's verdict from its checks: the most severe verdict among those that decided."""
+    return most_severe(o.verdict for o in outcomes)
+
+
+def deciding(outcomes: list[Outcome]) -> Outcome:
+    """The first outcome whose verdict is the combined one: its summary speaks for the claim."""
+    if not outcomes:
+        raise ValueError("a claim needs at least one outcome")
+    verdict = combine(outcomes)
+    return next(o for o in outcomes if o.verdict is verdict)
+
+
+def require_all(verdicts: Iterable[Verdict]) -> Verdict:
+    """A claim whose parts must all be decided: ``not checked`` while one is, else the most severe."""
+    verdicts = list(verdicts)
+    if not verdicts or Verdict.NOT_CHECKED in verdicts:
+        return Verdict.NOT_CHECKED
+    return most_severe(verdicts)
+
+
+#: The summary of a derivation whose two routes contradict each other.
+ROUTES_DISAGREE = "symbolic and mpmath routes disagree"
+
+
+def two_routes(agreements: Iterable[bool | None]) -> Verdict:
+    """Decide comparisons each made by two independent routes (symbolic and mpmath).
+
+    Each item is True (both routes find equality), False (both find a difference, with a
+    counterexample) or None (the routes contradict each other). Any None: ``not
+    checked`` (the suite cannot judge; summary :data:`ROUTES_DISAGREE`); all True:
+    ``holds``; else ``fails``.
+    """
+    agreements = list(agreements)
+    if any(a is None for a in agreements):
+        return Verdict.NOT_CHECKED
+    return Verdict.HOLDS if all(agreements) else Verdict.FAILS
+
+
+def graded(holds: bool, approximate: bool) -> Verdict:
+    """``holds`` within the strict tolerance, ``approximate`` within the loose one, else ``fails``."""
+    if holds:
+        return Verdict.HOLDS
+    return Verdict.APPROXIMATE if approximate else Verdict.FAILS
+
+
+def from_decisions(states: Iterable[str]) -> Verdict:
+    """Claimed orderings decided by intervals (``confirmed``, ``contradicted``, ``undecided``, ``missing``).
+
+    ``fails`` if any is contradicted, ``holds`` if all are confirmed, else ``not checked``
+    (inconclusive).
+    """
+    states = list(states)
+    if "contradicted" in states:
+        return Verdict.FAILS
+    if states and all(s == "confirmed" for s in states):
+        return Verdict.HOLDS
+    return Verdict.NOT_CHECKED
+
+
+#: The summary of a derivation contradicted by its independent cross-check.
+CROSS_CHECK_FAILED = (
+    "the derivation disagrees with an independent cross-check ({what}), so it cannot judge "
+    "the printed claim (a bug in the suite; please report it)"
+)
+
+
+def cross_check_failed(what: str, claim_text: str, evidence: list[Block]) -> Outcome:
+    """``not checked``: the derivation of ``claim_text`` disagrees with its cross-check ``what``."""
+    return Outcome(Verdict.NOT_CHECKED, CROSS_CHECK_FAILED.format(what=what) + f" [{claim_text}]", evidence=evidence)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from maml_landscape.claims import CLAIM_IDS, CLAIMS, PENDING, ClaimKind, get_claim
+from maml_landscape.claims import AREAS, CLAIM_IDS, CLAIMS, ClaimKind, get_claim
 
 CLAIMS_MD_ENV = "MAML_LANDSCAPE_CLAIMS_MD"
 BOLD_ID = re.compile(r"\*\*([A-Z0-9]+\.[A-Z0-9_]+)\*\*")
@@ -55,7 +55,7 @@ def test_every_field_is_filled_in(claim) -> None:
         assert value.strip(), f"{claim.id}: empty {field}"
         assert "TODO" not in value, f"{claim.id}: {field} still a placeholder"
     assert isinstance(claim.kind, ClaimKind)
-    assert claim.area in PENDING, f"{claim.id}: area {claim.area!r} is not a key of PENDING"
+    assert claim.area in AREAS, f"{claim.id}: area {claim.area!r} is not one of AREAS"
 
 
 def test_definitions_are_the_section_2_objectives() -> None:

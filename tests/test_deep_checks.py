@@ -15,6 +15,7 @@ from maml_landscape.deep.hard_alphabets import DEFAULT_HARD
 from maml_landscape.deep.intervals import Estimate, combination
 from maml_landscape.deep.results import aggregate, table_path, write_json
 from maml_landscape.deep.tuning import TUNING_KIND, tuning_path
+from maml_landscape.registry import check_name
 from maml_landscape.stats import t_quantile
 from maml_landscape.verdicts import Outcome, Verdict
 
@@ -202,12 +203,15 @@ def test_tuned_nal_pairs_only_tables_and_tunings_of_the_same_tasks(tmp_path):
 def test_h_nonlinear_needs_both_halves(
     tmp_path, monkeypatch, two_layer, maml_small_hard, cifar_gain, expected
 ):
-    """Two-layer half from S4.THM1/S4.FIG4's outcomes (stubbed here), CNN half from the tables."""
-    monkeypatch.setattr(headline, "claim_outcomes", lambda claim, ctx: [Outcome(two_layer, claim)])
+    """Two-layer half from S4.THM1/S4.FIG4's outcomes (stubs given as ``needed``), CNN half from the tables."""
     store(tmp_path, "omniglot", omniglot_rows(maml_small_hard))
     if cifar_gain is not None:
         store(tmp_path, "omniglot-p", cifar_rows(cifar_gain))
-    outcome = headline.insights_carry_over(CheckContext("quick", 0, tmp_path))
+    ctx = CheckContext("quick", 0, tmp_path)
+    tuned = tuned_nal.omniglot_with_tuned_nal(ctx)
+    needed = {claim: {"stub": Outcome(two_layer, claim)} for claim in headline.TWO_LAYER_CLAIMS}
+    needed["S5.OMNI"] = {check_name(tuned_nal.omniglot_with_tuned_nal): tuned}
+    outcome = headline.insights_carry_over(ctx, needed)
     assert outcome.verdict is expected
     assert ("needs both halves" in outcome.summary) is (expected is Verdict.NOT_CHECKED)
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from maml_landscape.claims import CLAIMS, PENDING
+from maml_landscape.claims import AREAS, CLAIMS
 from maml_landscape.verdicts import Outcome, Verdict, combine, not_checked
 
 
@@ -27,14 +27,15 @@ def test_verdict_must_be_a_verdict():
 
 
 def test_every_claim_has_a_reason_when_unchecked():
-    assert all(claim.area in PENDING for claim in CLAIMS)
+    assert all(claim.area in AREAS for claim in CLAIMS)
     assert not_checked("why").verdict is Verdict.NOT_CHECKED
 
 
-def test_an_outcome_is_computed_once_per_context(tmp_path):
-    """A headline check reuses the outcomes its claims' checks computed in the same run."""
+def test_a_check_runs_once_per_run_and_gets_what_it_needs(tmp_path, monkeypatch):
+    """A check that needs another claim gets that claim's outcomes, computed once per run."""
+    from maml_landscape import registry
     from maml_landscape.context import CheckContext
-    from maml_landscape.registry import RegisteredCheck, outcome_of
+    from maml_landscape.registry import RegisteredCheck, Run
 
     calls = []
 
@@ -42,9 +43,24 @@ def test_an_outcome_is_computed_once_per_context(tmp_path):
         calls.append(ctx)
         return Outcome(Verdict.HOLDS, "ok")
 
-    entry = RegisteredCheck("S2.F", "tests:counted", counted)
-    ctx = CheckContext("quick", 0, tmp_path)
-    assert outcome_of(entry, ctx) is outcome_of(entry, ctx)
+    base = RegisteredCheck("S2.F", "tests:counted", counted)
+    headline = RegisteredCheck("H.GAIN", "tests:headline", lambda ctx, needed: Outcome(Verdict.FAILS, "x", data=needed),
+                               needs=("S2.F",))
+    monkeypatch.setattr(registry, "checks_for", lambda claim: [base])
+    run = Run(CheckContext("quick", 0, tmp_path))
+    assert run.outcome(base) is run.outcome(base)
+    assert run.outcome(headline).data == {"S2.F": {"tests:counted": run.outcome(base)}}
     assert len(calls) == 1
-    outcome_of(entry, CheckContext("quick", 0, tmp_path))  # a new run computes afresh
+    Run(CheckContext("quick", 0, tmp_path)).outcome(base)  # a new run computes afresh
     assert len(calls) == 2
+
+
+def test_a_cycle_of_needs_is_an_error(tmp_path, monkeypatch):
+    from maml_landscape import registry
+    from maml_landscape.context import CheckContext
+
+    first = registry.RegisteredCheck("S2.F", "tests:first", lambda ctx, needed: None, needs=("S2.ORDER",))
+    second = registry.RegisteredCheck("S2.ORDER", "tests:second", lambda ctx, needed: None, needs=("S2.F",))
+    monkeypatch.setattr(registry, "checks_for", lambda claim: [first] if claim == "S2.F" else [second])
+    with pytest.raises(RuntimeError, match="cycle"):
+        registry.Run(CheckContext("quick", 0, tmp_path)).outcome(first)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from maml_landscape.verdicts import Verdict
+from maml_landscape.verdicts import Verdict, most_severe
 
 #: The rule above, as a sentence for reports.
 RULE = (
@@ -101,10 +101,7 @@ TALLY_HEADERS = ("printed form", "instances", "exact violations", "first-order v
 
 def combined_verdict(tallies: list[FormTally]) -> Verdict:
     """The most severe decided verdict among the tallies (``not checked`` if none decided)."""
-    decided = [t.verdict for t in tallies if t.verdict is not Verdict.NOT_CHECKED]
-    if not decided:
-        return Verdict.NOT_CHECKED
-    return max(decided, key=lambda v: v.severity)
+    return most_severe(t.verdict for t in tallies)
 
 
 def _finite(value: float) -> float | None:

@@ -4,7 +4,7 @@ A contrast Σ c_k · accuracy(setting_k, algorithm_k, cell_k) is claimed positiv
 *confirmed* when its 95% interval lies above 0, *contradicted* when its interval at level
 1 - 0.05/k (Bonferroni over the k contrasts of a claim) lies below 0, else *undecided*.
 A claim holds when every contrast is confirmed, fails when one is contradicted, and is
-not checked (inconclusive) otherwise. Intervals: Welch over seeds (one seed: over tasks).
+not checked (inconclusive) otherwise (:func:`maml_landscape.verdicts.from_decisions`). Intervals: Welch over seeds (one seed: over tasks).
 No torch here.
 """
 
@@ -18,7 +18,6 @@ from maml_landscape.deep.intervals import Estimate, combination
 from maml_landscape.deep.paper_tables import CELLS, PRINTED
 from maml_landscape.deep.results import row_cell
 from maml_landscape.stats import t_quantile
-from maml_landscape.verdicts import Verdict
 
 LEVEL = 0.95
 Term = tuple[float, str, str, str]  # (coefficient, setting, algorithm, cell)
@@ -80,15 +79,6 @@ def decide_printed(contrasts: list[Contrast], experiment: str) -> list[Decision]
         return Estimate(value, (half / t_quantile(0.5 + LEVEL / 2, math.inf)) ** 2, math.inf)
 
     return [decide(c, cell, len(contrasts)) for c in contrasts]
-
-
-def verdict_of(states: list[str]) -> Verdict:
-    """holds if all confirmed, fails if any contradicted, else not checked (inconclusive)."""
-    if "contradicted" in states:
-        return Verdict.FAILS
-    if states and all(s == "confirmed" for s in states):
-        return Verdict.HOLDS
-    return Verdict.NOT_CHECKED
 
 
 def rows(decisions: list[Decision], printed: list[Decision]) -> tuple[tuple[Any, ...], ...]:

@@ -3,8 +3,8 @@
 The claim has two halves, and its verdict needs both:
 
 * two-layer networks: the verdicts of Theorem 1 (S4.THM1) and Figures 4-6 (S4.FIG4),
-  taken from their own checks (run once per ``verify``, see
-  :func:`maml_landscape.registry.claim_outcomes`);
+  taken from their own checks (the check ``needs`` those claims, see
+  :mod:`maml_landscape.registry`);
 * few-shot image classification: Table 1's orderings (S5.OMNI's contrasts, at the paper's
   NAL rate and, where stored, with NAL's rate tuned) and Table 2's part (i), that MAML's
   gain comes from hard tasks (on FS-CIFAR100, or on the labelled Omniglot substitute).
@@ -16,7 +16,6 @@ not checked, and the summary says what the decided part found.
 from __future__ import annotations
 
 from maml_landscape.context import CheckContext
-from maml_landscape.deep.checks.contrasts import verdict_of
 from maml_landscape.deep.checks.tables import (
     cifar_gain_contrasts,
     find_table,
@@ -26,33 +25,22 @@ from maml_landscape.deep.checks.tables import (
 )
 from maml_landscape.deep.checks.tuned_nal import omniglot_with_tuned_nal
 from maml_landscape.evidence import Table, Text
-from maml_landscape.registry import (
-    CheckFunction,
-    RegisteredCheck,
-    check,
-    checks_for,
-    claim_outcomes,
-    outcome_of,
-)
-from maml_landscape.verdicts import Outcome, Verdict, combine
+from maml_landscape.registry import Needed, check, check_name
+from maml_landscape.verdicts import Outcome, Verdict, combine, deciding, from_decisions, require_all
 
 TWO_LAYER_CLAIMS = {"S4.THM1": "Theorem 1", "S4.FIG4": "Figures 4-6"}
 
 
-def two_layer_part(ctx: CheckContext) -> Outcome:
+def two_layer_part(needed: Needed) -> Outcome:
     """The two-layer half: the combined verdicts of S4.THM1 and S4.FIG4."""
     rows, verdicts, corrections = [], [], []
     for claim, label in TWO_LAYER_CLAIMS.items():
-        outcomes = claim_outcomes(claim, ctx)
+        outcomes = list(needed[claim].values())
         verdict = combine(outcomes)
-        decided = [o for o in outcomes if o.verdict is verdict] or outcomes
         verdicts.append(verdict)
         corrections += [f"{claim}: {o.correction}" for o in outcomes if o.correction]
-        rows.append((claim, label, verdict.value, decided[0].summary))
-    if Verdict.NOT_CHECKED in verdicts:
-        verdict = Verdict.NOT_CHECKED
-    else:
-        verdict = max(verdicts, key=lambda v: v.severity)
+        rows.append((claim, label, verdict.value, deciding(outcomes).summary))
+    verdict = require_all(verdicts)
     return Outcome(
         verdict,
         "two-layer networks: " + ", ".join(f"{r[0]} {r[2]}" for r in rows),
@@ -62,8 +50,8 @@ def two_layer_part(ctx: CheckContext) -> Outcome:
     )
 
 
-def image_part(ctx: CheckContext) -> Outcome:
-    """The CNN half: Table 1's orderings (paper and tuned NAL) and Table 2 (i)."""
+def image_part(ctx: CheckContext, tuned: Outcome) -> Outcome:
+    """The CNN half: Table 1's orderings (paper and ``tuned`` NAL, S5.OMNI's own check) and Table 2 (i)."""
     omniglot = find_table(ctx, "omniglot")
     cifar = find_table(ctx, "cifar") or find_table(ctx, "omniglot-p")
     if omniglot is None or cifar is None:
@@ -72,10 +60,9 @@ def image_part(ctx: CheckContext) -> Outcome:
         ordering_outcome("S5.OMNI", omniglot, omniglot_contrasts(), "omniglot", ""),
         ordering_outcome("S5.CIFAR (i)", cifar, cifar_gain_contrasts(), cifar["experiment"], ""),
     ]
-    tuned = outcome_of(_registered("S5.OMNI", omniglot_with_tuned_nal), ctx)
     if tuned.verdict is not Verdict.NOT_CHECKED:
         parts.append(tuned)
-    verdict = verdict_of([d["state"] for p in parts for d in p.data["decisions"]])
+    verdict = from_decisions(d["state"] for p in parts for d in p.data["decisions"])
     return Outcome(
         verdict,
         "image classification: " + "; ".join(p.summary for p in parts),
@@ -89,16 +76,13 @@ def _corrections(outcomes: list[Outcome]) -> str | None:
     return "; ".join(o.correction for o in outcomes if o.correction) or None
 
 
-def _registered(claim: str, function: CheckFunction) -> RegisteredCheck:
-    return next(entry for entry in checks_for(claim) if entry.function is function)
-
-
-@check("H.NONLINEAR")
-def insights_carry_over(ctx: CheckContext) -> Outcome:
+@check("H.NONLINEAR", needs=(*TWO_LAYER_CLAIMS, "S5.OMNI"))
+def insights_carry_over(ctx: CheckContext, needed: Needed) -> Outcome:
     """Both halves of H.NONLINEAR: two-layer networks (S4.THM1, S4.FIG4) and CNNs (Tables 1-2)."""
-    halves = [two_layer_part(ctx), image_part(ctx)]
+    tuned = needed["S5.OMNI"][check_name(omniglot_with_tuned_nal)]
+    halves = [two_layer_part(needed), image_part(ctx, tuned)]
     pending = [h for h in halves if h.verdict is Verdict.NOT_CHECKED]
-    verdict = Verdict.NOT_CHECKED if pending else combine(halves)
+    verdict = require_all(h.verdict for h in halves)
     summary = " | ".join(f"{h.summary} ({h.verdict.value})" for h in halves)
     if pending:
         summary = "needs both halves; " + summary

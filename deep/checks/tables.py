@@ -18,7 +18,6 @@ from maml_landscape.deep.checks.contrasts import (
     decide_all,
     decide_printed,
     rows,
-    verdict_of,
 )
 from maml_landscape.deep.checks.figures import table_figures
 from maml_landscape.deep.checks.ladder import budget_ladder
@@ -30,7 +29,7 @@ from maml_landscape.deep.plans import task_split
 from maml_landscape.deep.results import load_tables, profile_label, table_budget
 from maml_landscape.evidence import Table, Text
 from maml_landscape.registry import check
-from maml_landscape.verdicts import Choice, Outcome, Verdict
+from maml_landscape.verdicts import Choice, Outcome, Verdict, from_decisions
 
 PROFILE_RANK = {"paper": 3, "cpu-long": 2, "cpu": 1}  # smoke tables (tiny data) are ignored
 COMMANDS = {
@@ -303,7 +302,7 @@ def tally(contrasts: list[Contrast], table: dict[str, Any]) -> tuple[list[Decisi
     """The contrasts decided on ``table``, the verdict they give, and "confirmed/total"."""
     decisions = decide_all(contrasts, table)
     confirmed = sum(d.state == "confirmed" for d in decisions)
-    return decisions, verdict_of([d.state for d in decisions]), f"{confirmed}/{len(decisions)}"
+    return decisions, from_decisions(d.state for d in decisions), f"{confirmed}/{len(decisions)}"
 
 
 def _curve_evidence(contrasts: list[Contrast], table: dict[str, Any]) -> list[Table]:
