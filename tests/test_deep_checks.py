@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from maml_landscape.context import CheckContext
-from maml_landscape.deep.checks import contrasts, headline, tuned_nal
-from maml_landscape.deep.checks import tables as checks
+from maml_landscape.deep import claimed_orderings, ordering_evidence, orderings, stored_tables
+from maml_landscape.deep.checks import cifar, headline, omniglot, tuned_nal
 from maml_landscape.deep.hard_alphabets import DEFAULT_HARD
 from maml_landscape.deep.intervals import Estimate, combination
 from maml_landscape.deep.results import aggregate, table_path, write_json
@@ -83,7 +83,7 @@ def cifar_rows(hard_gain_at_99):
 @pytest.mark.parametrize("small_hard,expected", [(0.95, Verdict.HOLDS), (0.60, Verdict.FAILS)])
 def test_omniglot_verdict_follows_the_measured_orderings(tmp_path, small_hard, expected):
     store(tmp_path, "omniglot", omniglot_rows(small_hard))
-    outcome = checks.omniglot_orderings(CheckContext("quick", 0, tmp_path))
+    outcome = omniglot.omniglot_orderings(CheckContext("quick", 0, tmp_path))
     assert outcome.verdict is expected
     assert len(outcome.data["printed_decisions"]) == len(outcome.data["decisions"])
 
@@ -96,8 +96,8 @@ def test_printed_values_are_decided_by_the_same_rule(monkeypatch, small_hard, ex
 
     printed = {(s, a): row(45.0) for s in ("large", "small") for a in ("nal-1", "nal-10")}
     printed.update({("large", "maml"): row(80.0), ("small", "maml"): row(small_hard)})
-    monkeypatch.setitem(contrasts.PRINTED, "synthetic", printed)
-    decisions = contrasts.decide_printed(checks.omniglot_contrasts(), "synthetic")
+    monkeypatch.setitem(orderings.PRINTED, "synthetic", printed)
+    decisions = orderings.decide_printed(claimed_orderings.omniglot_contrasts(), "synthetic")
     assert [d.state for d in decisions] == [expected] * len(decisions)
 
 
@@ -105,13 +105,13 @@ def test_printed_values_are_decided_by_the_same_rule(monkeypatch, small_hard, ex
 def test_cifar_and_hardtrain_verdicts(tmp_path, gain, expected):
     store(tmp_path, "cifar", cifar_rows(gain))
     ctx = CheckContext("quick", 0, tmp_path)
-    assert checks.cifar_orderings(ctx).verdict is expected
-    assert checks.hard_training_matters(ctx).verdict is expected
+    assert cifar.cifar_orderings(ctx).verdict is expected
+    assert cifar.hard_training_matters(ctx).verdict is expected
 
 
 def test_no_results_or_only_smoke_results_are_not_checked_with_a_command(tmp_path):
     store(tmp_path, "omniglot", omniglot_rows(0.95), profile="smoke")
-    outcome = checks.omniglot_orderings(CheckContext("quick", 0, tmp_path))
+    outcome = omniglot.omniglot_orderings(CheckContext("quick", 0, tmp_path))
     assert outcome.verdict is Verdict.NOT_CHECKED
     assert "maml-landscape deep run omniglot" in outcome.summary
 
@@ -119,14 +119,14 @@ def test_no_results_or_only_smoke_results_are_not_checked_with_a_command(tmp_pat
 def test_substitute_results_do_not_decide_s5_cifar(tmp_path):
     store(tmp_path, "omniglot-p", cifar_rows(0.4))
     ctx = CheckContext("quick", 0, tmp_path)
-    outcome = checks.cifar_orderings(ctx)
+    outcome = cifar.cifar_orderings(ctx)
     assert outcome.verdict is Verdict.NOT_CHECKED and "substitute gives 'holds'" in outcome.summary
-    assert checks.hard_training_matters(ctx).verdict is Verdict.HOLDS
+    assert cifar.hard_training_matters(ctx).verdict is Verdict.HOLDS
 
 
 def test_one_seed_undecided_contrast_is_inconclusive(tmp_path):
     store(tmp_path, "omniglot", omniglot_rows(0.8005), seeds=(0,))
-    outcome = checks.omniglot_orderings(CheckContext("quick", 0, tmp_path))
+    outcome = omniglot.omniglot_orderings(CheckContext("quick", 0, tmp_path))
     assert outcome.verdict is Verdict.NOT_CHECKED and "inconclusive" in outcome.summary
 
 
@@ -168,7 +168,7 @@ def test_shipped_hard_alphabets_decide_and_other_lists_show_the_dependence(tmp_p
     """The paper prints no hard-alphabet list: the shipped one decides, others are shown."""
     store(tmp_path, "omniglot", omniglot_rows(0.60))
     store(tmp_path, "omniglot", omniglot_rows(0.95), hard=DEFAULT_HARD)
-    outcome = checks.omniglot_orderings(CheckContext("quick", 0, tmp_path))
+    outcome = omniglot.omniglot_orderings(CheckContext("quick", 0, tmp_path))
     assert outcome.verdict is Verdict.HOLDS
     assert any(c.name == "hard alphabets" and "Oriya" in str(c.value) for c in outcome.choices)
     sensitivity = [e for e in outcome.evidence if "hard-alphabet list" in getattr(e, "caption", "")]
@@ -221,15 +221,15 @@ def test_nal_loss_is_shown_beside_the_label_permutation_floor():
 
     omniglot = {"p_hard": 0.5, "easy_nk": (5, 1), "hard_nk": (5, 1)}
     cifar = {"p_hard": 0.99, "easy_nk": (2, 50), "hard_nk": (20, 5)}
-    assert checks.label_permutation_floor(omniglot) == pytest.approx(math.log(5))
-    assert checks.label_permutation_floor(cifar) == pytest.approx(
+    assert ordering_evidence.label_permutation_floor(omniglot) == pytest.approx(math.log(5))
+    assert ordering_evidence.label_permutation_floor(cifar) == pytest.approx(
         0.99 * math.log(20) + 0.01 * math.log(2)
     )
     row = {"setting": "large", "algorithm": "nal-1", "loss_curves": [[2.0, 1.7], [2.0, 1.9]]}
     config = {"setting": "large", "algorithm": "nal-1", "train_inner_steps": 0, **omniglot}
-    note = checks.nal_loss_note({"rows": [row], "configs": {"h": config}})
+    note = ordering_evidence.nal_loss_note({"rows": [row], "configs": {"h": config}})
     assert "large nal-1 1.800 (floor 1.609)" in note.text
-    assert checks.nal_loss_note({"rows": [{**row, "loss_curves": None}], "configs": {}}) is None
+    assert ordering_evidence.nal_loss_note({"rows": [{**row, "loss_curves": None}], "configs": {}}) is None
 
 
 def test_intervals():
@@ -251,7 +251,7 @@ def test_check_module_does_not_import_torch():
 
 
 def test_budget_ladder_lists_every_budget_and_extrapolates_only_a_shrinking_gap(tmp_path):
-    from maml_landscape.deep.checks.ladder import budget_ladder, extrapolation
+    from maml_landscape.deep.budget_ladder import budget_ladder, extrapolation
 
     for budget, maml_small_hard in ((600, 0.85), (1200, 0.90), (2000, 0.93)):
         rng = np.random.default_rng(budget)
@@ -262,11 +262,11 @@ def test_budget_ladder_lists_every_budget_and_extrapolates_only_a_shrinking_gap(
         table["options"] = {"nal_lr": 1e-6, "hard_alphabets": ["A", "B"], "split_seed": 0}
         tag = "" if budget == 2000 else f"at={budget}"
         write_json(table_path(tmp_path / "deep", "omniglot", "cpu-long", tag), table)
-    outcome = checks.omniglot_orderings(CheckContext(profile="quick", seed=0, out_dir=tmp_path))
+    outcome = omniglot.omniglot_orderings(CheckContext(profile="quick", seed=0, out_dir=tmp_path))
     assert outcome.verdict is Verdict.HOLDS and "2,000 iterations" in outcome.summary
-    chosen = checks.find_table(CheckContext(profile="quick", seed=0, out_dir=tmp_path), "omniglot")
+    chosen = stored_tables.find_table(CheckContext(profile="quick", seed=0, out_dir=tmp_path), "omniglot")
     ladder, text = budget_ladder(CheckContext(profile="quick", seed=0, out_dir=tmp_path), chosen,
-                                 checks.omniglot_contrasts())
+                                 claimed_orderings.omniglot_contrasts())
     assert [row[0] for row in ladder.rows] == ["600", "1,200", "2,000"]
     assert all("confirmed" in cell for row in ladder.rows for cell in row[2:5])
     assert "power law through 3 budgets" in text.text  # the synthetic gap shrinks at each step

@@ -16,14 +16,10 @@ not checked, and the summary says what the decided part found.
 from __future__ import annotations
 
 from maml_landscape.context import CheckContext
-from maml_landscape.deep.checks.tables import (
-    cifar_gain_contrasts,
-    find_table,
-    missing_results,
-    omniglot_contrasts,
-    ordering_outcome,
-)
 from maml_landscape.deep.checks.tuned_nal import omniglot_with_tuned_nal
+from maml_landscape.deep.claimed_orderings import cifar_gain_contrasts, omniglot_contrasts
+from maml_landscape.deep.ordering_evidence import missing_results, ordering_outcome
+from maml_landscape.deep.stored_tables import find_table
 from maml_landscape.evidence import Table, Text
 from maml_landscape.registry import Needed, check, check_name
 from maml_landscape.verdicts import Outcome, Verdict, combine, deciding, from_decisions, require_all

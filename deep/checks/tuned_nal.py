@@ -14,18 +14,18 @@ from __future__ import annotations
 from typing import Any
 
 from maml_landscape.context import CheckContext
-from maml_landscape.deep.checks.figures import table_figures
-from maml_landscape.deep.checks.tables import (
+from maml_landscape.deep.claimed_orderings import (
     CIFAR_READING,
     cifar_gain_contrasts,
     cifar_scarce_contrasts,
-    find_table,
     omniglot_contrasts,
     omniglot_reading,
-    ordering_outcome,
 )
+from maml_landscape.deep.ordering_evidence import ordering_outcome
 from maml_landscape.deep.plans import task_split
 from maml_landscape.deep.results import load_tables, table_budget
+from maml_landscape.deep.stored_tables import find_table
+from maml_landscape.deep.table_figures import table_figures
 from maml_landscape.deep.tuning import load_tuning
 from maml_landscape.evidence import Table, Text
 from maml_landscape.registry import check

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from maml_landscape.context import CheckContext
-from maml_landscape.deep.checks.contrasts import Contrast, decide_all
+from maml_landscape.deep.orderings import Contrast, decide_all
 from maml_landscape.deep.paper_tables import CELLS
 from maml_landscape.deep.plans import task_split
 from maml_landscape.deep.results import load_tables, table_budget

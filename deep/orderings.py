@@ -1,4 +1,4 @@
-"""Qualitative orderings of Tables 1-2 as linear contrasts of cells, decided with intervals.
+"""Qualitative orderings of Tables 1-2 as linear contrasts of cells, decided with intervals (Sec. 5).
 
 A contrast Σ c_k · accuracy(setting_k, algorithm_k, cell_k) is claimed positive. It is
 *confirmed* when its 95% interval lies above 0, *contradicted* when its interval at level
@@ -18,6 +18,7 @@ from maml_landscape.deep.intervals import Estimate, combination
 from maml_landscape.deep.paper_tables import CELLS, PRINTED
 from maml_landscape.deep.results import row_cell
 from maml_landscape.stats import t_quantile
+from maml_landscape.verdicts import Verdict, from_decisions
 
 LEVEL = 0.95
 Term = tuple[float, str, str, str]  # (coefficient, setting, algorithm, cell)
@@ -79,6 +80,14 @@ def decide_printed(contrasts: list[Contrast], experiment: str) -> list[Decision]
         return Estimate(value, (half / t_quantile(0.5 + LEVEL / 2, math.inf)) ** 2, math.inf)
 
     return [decide(c, cell, len(contrasts)) for c in contrasts]
+
+
+def tally(contrasts: list[Contrast], table: dict[str, Any]) -> tuple[list[Decision], Verdict, str]:
+    """The contrasts decided on ``table``, the verdict they give, and "confirmed/total"."""
+    decisions = decide_all(contrasts, table)
+    confirmed = sum(d.state == "confirmed" for d in decisions)
+    return decisions, from_decisions(d.state for d in decisions), f"{confirmed}/{len(decisions)}"
+
 
 
 def rows(decisions: list[Decision], printed: list[Decision]) -> tuple[tuple[Any, ...], ...]:

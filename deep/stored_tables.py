@@ -1,0 +1,59 @@
+"""Which stored deep table a ledger check reads: the best one of an experiment, and its task split.
+
+Reads the tables that ``maml-landscape deep run`` writes to ``OUT/deep``; no torch here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from maml_landscape.context import CheckContext
+from maml_landscape.deep.config import PAPER_INNER_LR, PAPER_MAML_LR, PAPER_NAL_LR
+from maml_landscape.deep.hard_alphabets import DEFAULT_HARD
+from maml_landscape.deep.plans import task_split
+from maml_landscape.deep.results import load_tables, table_budget
+
+PROFILE_RANK = {"paper": 3, "cpu-long": 2, "cpu": 1}  # smoke tables (tiny data) are ignored
+
+
+def paper_setting(table: dict[str, Any]) -> bool:
+    options = table.get("options", {})
+    rates = (("nal_lr", PAPER_NAL_LR), ("maml_lr", PAPER_MAML_LR), ("inner_lr", PAPER_INNER_LR))
+    return all(options.get(k, paper) == paper for k, paper in rates) and not options.get(
+        "first_order"
+    )
+
+
+def default_hard(table: dict[str, Any]) -> bool:
+    """Whether an Omniglot table used the shipped hard alphabets (other experiments: True)."""
+    if table["experiment"] != "omniglot":
+        return True
+    return hard_alphabets(table) == list(DEFAULT_HARD)
+
+
+def hard_alphabets(table: dict[str, Any]) -> list[str]:
+    return task_split(table.get("options", {}))["hard_alphabets"]
+
+
+def find_table(ctx: CheckContext, experiment: str) -> dict[str, Any] | None:
+    """The best stored table: paper settings, shipped hard alphabets, complete, profile sizes
+    kept, the longest training budget, profile rank, runs done."""
+    tables = [
+        t
+        for t in load_tables(ctx.out_dir / "deep")
+        if t["experiment"] == experiment and t["profile"] in PROFILE_RANK
+    ]
+    if not tables:
+        return None
+    return max(
+        tables,
+        key=lambda t: (
+            paper_setting(t),
+            default_hard(t),
+            t["complete"],
+            not t.get("overrides"),
+            table_budget(t),
+            PROFILE_RANK[t["profile"]],
+            t["done_runs"],
+        ),
+    )
