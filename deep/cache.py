@@ -23,15 +23,6 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get(CACHE_ENV) or Path.home() / ".cache" / "maml_landscape")
 
 
-def atomic_write_bytes(path: Path, payload: Callable[[Any], None]) -> None:
-    """Write a file through ``payload(file_object)`` to a temporary name, then rename it.
-
-    A reader never sees a half-written file, and a killed writer leaves the old one;
-    see :func:`maml_landscape.atomic.write_bytes_atomically`, which does the work.
-    """
-    write_bytes_atomically(Path(path), payload)
-
-
 def cached_array(
     cache_dir: Path, name: str, build: Callable[[], tuple[np.ndarray, dict[str, Any]]]
 ) -> tuple[np.ndarray, dict[str, Any]]:
@@ -58,6 +49,6 @@ def cached_array(
                 file=sys.stderr,
             )
     array, index = build()
-    atomic_write_bytes(array_path, lambda f: np.save(f, array))
-    atomic_write_bytes(index_path, lambda f: f.write(json.dumps(index, indent=1).encode()))
+    write_bytes_atomically(array_path, lambda f: np.save(f, array))
+    write_bytes_atomically(index_path, lambda f: f.write(json.dumps(index, indent=1).encode()))
     return array, index

@@ -19,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from maml_landscape.deep.cache import atomic_write_bytes, cached_array, default_cache_dir
+from maml_landscape.atomic import write_bytes_atomically
+from maml_landscape.deep.cache import cached_array, default_cache_dir
 from maml_landscape.deep.errors import DatasetError
 from maml_landscape.deep.pools import ClassPool
 from maml_landscape.validate import printable
@@ -182,7 +183,7 @@ def download_cifar100(data_dir: Path | str) -> Path:
     target = Path(data_dir) / ARCHIVE
     try:
         with urllib.request.urlopen(URL, timeout=60) as response:  # noqa: S310 (fixed https URL)
-            atomic_write_bytes(target, lambda f: f.write(response.read()))
+            write_bytes_atomically(target, lambda f: f.write(response.read()))
     except OSError as error:
         raise DatasetError(f"download of {URL} failed: {error}; {DOWNLOAD_HINT}") from error
     check_archive(target)

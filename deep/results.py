@@ -10,85 +10,25 @@ Importing this module does not import torch (the ledger checks use it).
 
 from __future__ import annotations
 
-import datetime
-import functools
 import json
 import math
-import platform
-import subprocess
-import sys
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from maml_landscape.deep.cache import atomic_write_bytes
+from maml_landscape.atomic import write_bytes_atomically
 from maml_landscape.deep.intervals import Estimate, estimate
 from maml_landscape.deep.paper_tables import CELLS, printed_cell
+from maml_landscape.provenance import generated_at, provenance
 
 TABLE_KIND = "maml-landscape deep table"
-
-
-#: Folders whose tracked files make up the code (a change there marks the commit dirty).
-CODE_FOLDERS = ("deep", "theory", "numerics", "maml_landscape")
-
-
-def _git(*args: str) -> str | None:
-    try:
-        done = subprocess.run(
-            ["git", *args],
-            cwd=Path(__file__).parent,
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout if done.returncode == 0 else None
-
-
-@functools.cache
-def code_version() -> dict[str, Any]:
-    """Git commit of the package checkout and whether its code differs from it, read once.
-
-    Cached for the process: :mod:`maml_landscape.deep.train` calls it when imported, so a
-    run reports the code its process loaded even if the checkout moves on meanwhile.
-    """
-    head = _git("rev-parse", "HEAD")
-    if not head:
-        return {"git_commit": None, "git_dirty": None}
-    top = (_git("rev-parse", "--show-toplevel") or "").strip()
-    changed = _git("-C", top, "status", "--porcelain", "--untracked-files=no", "--", *CODE_FOLDERS)
-    return {"git_commit": head.strip(), "git_dirty": None if changed is None else bool(changed)}
-
-
-def provenance() -> dict[str, Any]:
-    """Versions, platform, the code's git commit (:func:`code_version`) and UTC time."""
-
-    def version(package: str) -> str | None:
-        try:
-            return metadata.version(package)
-        except metadata.PackageNotFoundError:
-            return None
-
-    return {
-        "maml_landscape": version("maml-landscape"),
-        "torch": version("torch"),
-        "numpy": np.__version__,
-        "python": sys.version.split()[0],
-        "platform": platform.platform(),
-        "processor": platform.processor() or platform.machine(),
-        **code_version(),
-        "utc": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
-    }
 
 
 def write_json(path: Path, payload: dict[str, Any]) -> None:
     """Strict JSON (a NaN or inf is a bug upstream: it raises instead of being stored)."""
     text = json.dumps(payload, indent=1, allow_nan=False)
-    atomic_write_bytes(path, lambda f: f.write(text.encode()))
+    write_bytes_atomically(path, lambda f: f.write(text.encode()))
 
 
 def run_path(results_dir: Path, profile: str, name: str, digest: str, experiment: str) -> Path:
@@ -172,7 +112,7 @@ def timing(runs: list[dict[str, Any]]) -> dict[str, Any]:
         r["name"]: {
             "training": r["training"]["seconds"],
             "evaluation": r.get("evaluation_seconds", 0.0),
-            "utc": r.get("provenance", {}).get("utc"),
+            "generated_at": generated_at(r),
         }
         for r in runs
         if "name" in r and "seconds" in r.get("training", {})

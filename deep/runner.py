@@ -22,13 +22,13 @@ from maml_landscape.deep.plans import PlanOptions, plan_runs
 from maml_landscape.deep.results import (
     aggregate,
     failure_path,
-    provenance,
     render,
     run_path,
     table_path,
     write_json,
 )
 from maml_landscape.progress import Progress
+from maml_landscape.provenance import provenance
 from maml_landscape.validate import printable
 
 

@@ -19,10 +19,10 @@ from maml_landscape.deep.config import Profile, RunConfig, config_hash
 from maml_landscape.deep.data import Pools, Samplers, load_pools
 from maml_landscape.deep.hard_alphabets import hardest, ranking
 from maml_landscape.deep.plans import OMNIGLOT_NK, QUERY, PlanOptions, run_config
-from maml_landscape.deep.results import provenance
 from maml_landscape.deep.runner import Paths
 from maml_landscape.deep.tasks import omniglot_sampler
 from maml_landscape.progress import Progress
+from maml_landscape.provenance import provenance
 
 HARD_COUNT = 10
 

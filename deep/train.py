@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import torch
 
-from maml_landscape.deep.cache import atomic_write_bytes
+from maml_landscape.atomic import write_bytes_atomically
 from maml_landscape.deep.checkpoints import (
     check_checkpoint,
     check_snapshot,
@@ -30,9 +30,9 @@ from maml_landscape.deep.errors import TrainingDiverged
 from maml_landscape.deep.meta import TaskBatch, adapted_accuracy, map_tasks, meta_gradient
 from maml_landscape.deep.model import Conv4, Params, init_params
 from maml_landscape.deep.pools import ClassPool
-from maml_landscape.deep.results import code_version
 from maml_landscape.deep.tasks import Task, TaskSampler
 from maml_landscape.progress import Progress
+from maml_landscape.provenance import git_state
 
 #: Stream ids of the per-run numpy generators: training tasks, evaluation tasks.
 TRAIN_STREAM, EVAL_STREAM = 1, 2
@@ -43,7 +43,7 @@ LOSS_CURVE_POINTS = 50
 #: Evaluation tasks drawn and held in memory at a time.
 EVAL_CHUNK = 32
 
-code_version()  # pin the commit of the code this process trains with (results.provenance)
+git_state()  # pin the commit of the code this process trains with (maml_landscape.provenance)
 
 
 class RunInterrupted(Exception):
@@ -74,7 +74,7 @@ def build_model(config: RunConfig, run_samplers: Samplers) -> Conv4:
 
 
 def _save(path: Path, state: dict[str, Any]) -> None:
-    atomic_write_bytes(path, lambda f: torch.save(state, f))
+    write_bytes_atomically(path, lambda f: torch.save(state, f))
 
 
 def _check_finite(config: RunConfig, iteration: int, loss: float, grads: Params) -> None:

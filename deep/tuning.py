@@ -28,9 +28,9 @@ from maml_landscape.deep.config import PAPER_NAL_LR, Profile, with_overrides
 from maml_landscape.deep.data import load_pools, samplers
 from maml_landscape.deep.errors import TrainingDiverged
 from maml_landscape.deep.plans import PlanOptions, plan_runs, task_split
-from maml_landscape.deep.results import provenance
 from maml_landscape.deep.runner import Paths
 from maml_landscape.progress import Progress
+from maml_landscape.provenance import provenance
 
 #: The paper's grid of outer learning rates (App. C.4).
 PAPER_GRID = (1e-2, 1e-3, 1e-4, 1e-5, 1e-6)

@@ -87,7 +87,7 @@ def _verify(args: argparse.Namespace) -> int:
     # Read, merge and write under the folder's lock: a concurrent partial run into the
     # same folder is merged in, not overwritten (the checks above ran outside the lock).
     with ledger_lock(out):
-        ledger = merge(load_ledger(out), records, provenance(args.profile, args.seed))
+        ledger = merge(load_ledger(out), records, provenance(run_profile=args.profile, run_seed=args.seed))
         paths = write_reports(ledger, out)
         if args.readme:
             update_readme(args.readme, ledger)

@@ -73,7 +73,7 @@ def test_smoke_experiment_writes_runs_and_a_table(omniglot_dir, tmp_path):
     assert stored["config_hashes"] == table["config_hashes"]
     row = stored["rows"][0]
     assert set(row["cells"]) == {"train/easy", "train/hard", "test/easy", "test/hard"}
-    assert stored["provenance"]["torch"]
+    assert stored["provenance"]["libraries"]["torch"]
     again = run_experiment(
         "omniglot", replace(SMOKE, iterations=2), options, paths, show_progress=False
     )  # every run is loaded, none retrained
@@ -82,12 +82,12 @@ def test_smoke_experiment_writes_runs_and_a_table(omniglot_dir, tmp_path):
 
 def test_provenance_names_the_code_the_process_imported(monkeypatch):
     """The commit is read once (when training code is imported), not when a result is written."""
-    from maml_landscape.deep import results
+    from maml_landscape import provenance
 
-    first = results.provenance()
-    assert {"git_commit", "git_dirty"} <= set(first)
-    monkeypatch.setattr(results, "_git", lambda *args: "moved-on\n")
-    assert results.provenance()["git_commit"] == first["git_commit"]
+    first = provenance.provenance()
+    assert {"commit", "dirty"} <= set(first["git"])
+    monkeypatch.setattr(provenance, "_git", lambda *args: "moved-on\n")
+    assert provenance.provenance()["git"] == first["git"]
 
 
 def test_cifar_protocol_runs_on_a_tiny_archive(tmp_path):

@@ -96,13 +96,13 @@ def test_atomic_writes_remove_their_temp_on_failure_and_keep_the_old_file(tmp_pa
 
 
 def test_deep_cache_writes_through_the_one_atomic_writer(tmp_path):
-    from maml_landscape.deep.cache import atomic_write_bytes
+    from maml_landscape.atomic import write_bytes_atomically
 
     target = tmp_path / "sub" / "a.bin"
-    atomic_write_bytes(target, lambda f: f.write(b"abc"))
+    write_bytes_atomically(target, lambda f: f.write(b"abc"))
     assert target.read_bytes() == b"abc" and _mode(target) == 0o666 & ~_umask()
     with pytest.raises(ValueError):
-        atomic_write_bytes(target, lambda f: (f.write(b"x"), int("not a number")))
+        write_bytes_atomically(target, lambda f: (f.write(b"x"), int("not a number")))
     assert target.read_bytes() == b"abc" and _leftovers(target.parent) == []
 
 
