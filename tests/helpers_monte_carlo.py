@@ -134,15 +134,8 @@ def _loss_ztest(estimator: Callable, seed: int, env: Environment, w: np.ndarray,
 def _single_loss_ztest(estimator: Callable, what: str) -> Callable[..., ZTest]:
     """A z-test (one comparison) of ``estimator``'s simulation against ``formula(env, w, alpha, m)``."""
 
-    def ztest(
-        seed: int,
-        env: Environment,
-        w: np.ndarray,
-        alpha: float,
-        m: int,
-        formula: Callable,
-        samples: int = LOSS_SAMPLES,
-    ) -> ZTest:
+    def ztest(seed: int, env: Environment, w: np.ndarray, alpha: float, m: int, formula: Callable,
+              samples: int = LOSS_SAMPLES) -> ZTest:
         z = _loss_ztest(estimator, seed, env, w, alpha, m, formula(env, w, alpha, m), samples)
         return ZTest(z, z_threshold(1, FAMILY_ALARM_RATE))
 
@@ -156,15 +149,8 @@ risk_above_task_optima_ztest = _single_loss_ztest(
 )
 
 
-def excess_risk_ztest(
-    seed: int,
-    env: Environment,
-    w: np.ndarray,
-    alpha: float,
-    m: int,
-    formula: Callable,
-    samples: int = LOSS_SAMPLES,
-) -> ZTest:
+def excess_risk_ztest(seed: int, env: Environment, w: np.ndarray, alpha: float, m: int, formula: Callable,
+                      samples: int = LOSS_SAMPLES) -> ZTest:
     """Both Monte Carlo excess risks (paired, and MC minus exact inf) against ``formula(env, w, alpha, m)``."""
     predicted = formula(env, w, alpha, m)
     z = [

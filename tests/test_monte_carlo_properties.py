@@ -15,12 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from maml_landscape.numerics import population
-from maml_landscape.numerics.checks.monte_carlo import (
-    find_order_counterexample,
-    lemma2_derived,
-    q_derived,
-)
+from maml_landscape.numerics.closed_forms import lemma2_derived, q_derived
 from maml_landscape.numerics.environments import hard_easy_mixture
+from maml_landscape.numerics.order_counterexample import find_order_counterexample
 from maml_landscape.theory import mixture
 from tests import helpers_monte_carlo as h
 

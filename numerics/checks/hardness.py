@@ -2,70 +2,47 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from maml_landscape.context import CheckContext
 from maml_landscape.evidence import Figure, Table, Text
-from maml_landscape.numerics.hardness import (
-    ENVIRONMENT_KINDS,
-    effective_dimensions,
-    gain_sample_size,
-    largest_eigenvalue,
-    placement,
-    random_hard_easy_environment,
-    two_task_environment,
+from maml_landscape.numerics.gain_scaling import UNIT_EIGENVALUES, gain_sample_sizes, spectra
+from maml_landscape.numerics.hardness import ENVIRONMENT_KINDS
+from maml_landscape.numerics.placement_search import (
+    LARGE_N2_FACTOR,
+    N2_GRID,
+    READINGS,
+    STEP_FACTORS,
+    search_placements,
 )
 from maml_landscape.plotting import save_figure
+from maml_landscape.profiles import Sizes
 from maml_landscape.registry import check
 from maml_landscape.verdicts import Choice, Outcome, Verdict
 
-N2_GRID = (1, 2, 5, 10, 100, 1_000, 10_000, 1_000_000)
-#: "Large n2" for the prose claim: the variance part of Q_i is at most 1e-3 of its leading part.
-LARGE_N2_FACTOR = 1_000
-STEP_FACTORS = (1.0, 0.5)  # α = factor / L; 1/L is Sec. 3.1's "natural choice"
-READINGS = ("NAL nearer easy", "MAML nearer hard", "MAML nearer hard than NAL")
+
+@dataclass(frozen=True)
+class HardnessSizes:
+    """Sizes of the hardness checks: the search of S3.HARD and the dimensions of Remark 1."""
+
+    environments_per_kind: int  # random environments drawn per kind of ENVIRONMENT_KINDS
+    dims: tuple[int, ...]  # d at which Remark 1 measures m*
 
 
-def _search(ctx: CheckContext) -> tuple[dict, dict, int, int]:
-    """Violation counts per (kind, α factor, n2), the worst large-n2 violation per reading, the seed, environments per kind."""
-    per_kind = 100 if ctx.quick else 1000
-    seed = ctx.seed_for("S3.HARD/search")
-    rng = np.random.default_rng(seed)
-    counts, worst = {}, {}
-    for kind in ENVIRONMENT_KINDS:
-        for _ in range(per_kind):
-            d = int(rng.integers(2, 9))
-            env = random_hard_easy_environment(rng, d, kind)
-            L = largest_eigenvalue(env)
-            for factor in STEP_FACTORS:
-                for n2 in N2_GRID:
-                    p = placement(env, factor / L, n2)
-                    margins = (
-                        p.nal_to_easy - p.nal_to_hard,
-                        p.maml_to_hard - p.maml_to_easy,
-                        p.maml_to_hard - p.nal_to_hard,
-                    )
-                    key = (kind, factor, n2)
-                    row = counts.setdefault(key, [0, 0, 0])
-                    for r, margin in enumerate(margins):
-                        row[r] += margin >= 0
-                        large = n2 >= LARGE_N2_FACTOR * (d + 1)
-                        if large and margin >= 0 and margin > worst.get((kind, factor, r), {"margin": -1})["margin"]:
-                            worst[(kind, factor, r)] = {
-                                "margin": float(margin), "d": d, "n2": n2, "alpha": factor / L,
-                                "hard eigenvalues": np.round(np.linalg.eigvalsh(env.families[0].sigma), 3).tolist(),
-                                "easy eigenvalues": np.round(np.linalg.eigvalsh(env.families[1].sigma), 3).tolist(),
-                                "distances (NAL→H, NAL→E, MAML→H, MAML→E)": [
-                                    round(v, 3) for v in (p.nal_to_hard, p.nal_to_easy, p.maml_to_hard, p.maml_to_easy)
-                                ],
-                            }
-    return counts, worst, seed, per_kind
+SIZES = Sizes(
+    quick=HardnessSizes(environments_per_kind=100, dims=(8, 16, 32, 64)),
+    paper=HardnessSizes(environments_per_kind=1000, dims=(8, 16, 32, 64, 128, 256)),
+)
 
 
 @check("S3.HARD")
 def hardness_placement(ctx: CheckContext) -> Outcome:
     """For large n2, is w_NAL* nearer the easy tasks' solutions and w_MAML* nearer the hard tasks'?"""
-    counts, worst, seed, per_kind = _search(ctx)
+    per_kind = SIZES.of(ctx).environments_per_kind
+    seed = ctx.seed_for("S3.HARD/search")
+    counts, worst = search_placements(np.random.default_rng(seed), per_kind)
     # the verdict's regime: α = 1/L and the largest n2 (10^6 ≥ 1000 (d+1) for every d drawn)
     primary = {kind: counts[(kind, 1.0, N2_GRID[-1])] for kind in ("isotropic", "ordered")}
     literal_violations = sum(c[0] + c[1] for c in primary.values())
@@ -100,9 +77,7 @@ def hardness_placement(ctx: CheckContext) -> Outcome:
     if worst_case:
         evidence.append(Table(("worst counterexample (large n2)", "value"), tuple((k, str(v)) for k, v in worst_case.items())))
     return Outcome(
-        verdict=verdict,
-        summary=summary,
-        evidence=evidence,
+        verdict, summary, evidence,
         choices=[
             Choice("alpha", "1/L (verdict) and 1/(2L) (sensitivity)", "unstated in Sec. 3; 1/L is called natural in Sec. 3.1"),
             Choice("large n2", N2_GRID[-1], f"≥ {LARGE_N2_FACTOR}(d+1): the variance part of Q is negligible"),
@@ -137,19 +112,6 @@ def _hardness_figure(ctx: CheckContext, counts: dict, per_kind: int) -> str:
 
 # ------------------------------------------------------------------------------ Remark 1
 
-TOP = 4  # number of unit eigenvalues in the non-isotropic spectra
-
-
-def _spectra(d: int) -> dict[str, np.ndarray]:
-    """Spectra of Σ_E/ρ_E (Σ_H/ρ_H the same): isotropic; 4 unit + tiny tail; 4 unit + tail 1/√d; 4 unit + tail 0.3."""
-    tail = d - TOP
-    return {
-        "isotropic": np.ones(d),
-        "spike, tail 1e-3": np.r_[np.ones(TOP), np.full(tail, 1e-3)],
-        "spike, tail 1/√d": np.r_[np.ones(TOP), np.full(tail, 1 / np.sqrt(d))],
-        "spike, tail 0.3": np.r_[np.ones(TOP), np.full(tail, 0.3)],
-    }
-
 
 def _slope(x: list[float], y: list[float]) -> float:
     return float(np.polyfit(np.log(x), np.log(y), 1)[0])
@@ -158,15 +120,8 @@ def _slope(x: list[float], y: list[float]) -> float:
 @check("S31.REMARK1")
 def effective_dimension(ctx: CheckContext) -> Outcome:
     """Does the m needed for MAML's gain scale with d, or with an effective dimension of Σ?"""
-    dims = [8, 16, 32, 64] if ctx.quick else [8, 16, 32, 64, 128, 256]
     rho_h, rho_e, fraction = 0.25, 1.0, 0.5
-    results: dict[str, list[tuple[int, int, dict[str, float]]]] = {}
-    for d in dims:
-        for name, eigs in _spectra(d).items():
-            D = np.diag(eigs)
-            w = np.r_[np.ones(TOP), np.zeros(d - TOP)]  # the tasks differ in the high-variance directions
-            env = two_task_environment(rho_h * D, rho_e * D, w, -w)
-            results.setdefault(name, []).append((d, gain_sample_size(env, 1.0 / rho_e, fraction), effective_dimensions(D)))
+    results = gain_sample_sizes(SIZES.of(ctx).dims, rho_h, rho_e, fraction)
     slopes_d = {name: _slope([r[0] for r in rows], [r[1] for r in rows]) for name, rows in results.items()}
     measures = tuple(results["isotropic"][0][2].keys())
     pooled = [(r[1], r[2]) for rows in results.values() for r in rows]
@@ -187,7 +142,7 @@ def effective_dimension(ctx: CheckContext) -> Outcome:
         verdict=verdict,
         summary=(
             f"m* (MAML risk ≤ ½ NAL's) grows as d^{slopes_d['isotropic']:.2f} for Σ ∝ I but as d^{slopes_d['spike, tail 1e-3']:.2f} "
-            f"at fixed effective dimension {TOP}; m*/(r+1) is most nearly constant for r = {best} (log-spread {spread[best]:.3f})"
+            f"at fixed effective dimension {UNIT_EIGENVALUES}; m*/(r+1) is most nearly constant for r = {best} (log-spread {spread[best]:.3f})"
         ),
         evidence=[
             Text(
@@ -213,7 +168,7 @@ def effective_dimension(ctx: CheckContext) -> Outcome:
         choices=[
             Choice("gain fraction", fraction, "'≫' made concrete: MAML's risk at most half of NAL's"),
             Choice("rho_H, rho_E, alpha", (rho_h, rho_e, 1.0 / rho_e), "Sec. 3.1's setting with the natural α = 1/ρ_E"),
-            Choice("spectra", tuple(_spectra(8).keys()), f"{TOP} unit eigenvalues plus tails that move tr Σ and tr Σ² differently"),
+            Choice("spectra", tuple(spectra(8).keys()), f"{UNIT_EIGENVALUES} unit eigenvalues plus tails that move tr Σ and tr Σ² differently"),
         ],
         data={"slopes_vs_d": slopes_d, "spread": spread, "governing_measure": best},
     )
