@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from maml_landscape.context import CheckContext
-from maml_landscape.numerics.figures import fig1, fig2, fig3, logistic, table3
+from maml_landscape.numerics.figures import fig1, fig2, fig3, logistic, sgd_runs, table3
 from maml_landscape.numerics.figures import neuron_landscapes as neurons
 from maml_landscape.numerics.figures.mixture_risks import MixtureSetting, risk_grid, risks
 from maml_landscape.numerics.sgd import nal_batch_weights
@@ -68,16 +68,14 @@ def test_neuron_maml_loss_equals_direct_computation():
 
 def test_agreement_false_alarm_is_the_binomial_tail():
     """P(share of covering intervals < 90%): at most 2 of 24 and 1 of 12 may miss."""
-    from maml_landscape.numerics.checks.figures import AGREEMENT_LEVEL, _agreement_false_alarm
-
-    miss = 1 - AGREEMENT_LEVEL
+    miss = 1 - sgd_runs.AGREEMENT_LEVEL
 
     def tail(points, allowed):
         return 1 - sum(comb(points, k) * miss**k * (1 - miss) ** (points - k) for k in range(allowed + 1))
 
-    assert _agreement_false_alarm(24) == pytest.approx(tail(24, 2), rel=1e-12)
-    assert _agreement_false_alarm(12) == pytest.approx(tail(12, 1), rel=1e-12)
-    assert _agreement_false_alarm(10) == pytest.approx(tail(10, 1), rel=1e-12)
+    assert sgd_runs.false_alarm(24) == pytest.approx(tail(24, 2), rel=1e-12)
+    assert sgd_runs.false_alarm(12) == pytest.approx(tail(12, 1), rel=1e-12)
+    assert sgd_runs.false_alarm(10) == pytest.approx(tail(10, 1), rel=1e-12)
 
 
 def _fake_landscape(env, w_nal, w_maml, loss_nal, loss_maml):
@@ -87,18 +85,16 @@ def _fake_landscape(env, w_nal, w_maml, loss_nal, loss_maml):
 
 
 def test_neuron_failures_report_each_failed_condition_with_its_value():
-    from maml_landscape.numerics.checks.figures import _neuron_failures
-
     equal, one_hard = neurons.ENVIRONMENTS[0], neurons.ENVIRONMENTS[1]
-    assert _neuron_failures(0, equal, _fake_landscape(equal, (0, 0), (0.1, 0), 1.0, 1.05), 0.0, 5.0) == []
-    failed = _neuron_failures(0, equal, _fake_landscape(equal, (0, 0), (0.4, 0), 1.0, 1.2), 0.0, 5.0)
+    assert neurons.statement_failures(0, equal, _fake_landscape(equal, (0, 0), (0.1, 0), 1.0, 1.05), 0.0, 5.0) == []
+    failed = neurons.statement_failures(0, equal, _fake_landscape(equal, (0, 0), (0.4, 0), 1.0, 1.2), 0.0, 5.0)
     assert len(failed) == 2 and "0.40" in failed[0] and "20.0%" in failed[1]
     hard = one_hard.centroid(True)
     easy = one_hard.centroid(False)
     good = _fake_landscape(one_hard, easy, hard, 1.0, 0.5)
-    assert _neuron_failures(1, one_hard, good, 10.0, 5.0) == []
+    assert neurons.statement_failures(1, one_hard, good, 10.0, 5.0) == []
     reversed_ = _fake_landscape(one_hard, hard, easy, 1.0, 0.95)
-    assert len(_neuron_failures(1, one_hard, reversed_, 1.0, 5.0)) == 4
+    assert len(neurons.statement_failures(1, one_hard, reversed_, 1.0, 5.0)) == 4
 
 
 @pytest.fixture

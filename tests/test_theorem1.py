@@ -341,7 +341,7 @@ def test_form_tally_tracks_the_largest_normalized_excess_on_its_own():
 
 
 def test_exact_region_reports_constant_and_first_violation():
-    from maml_landscape.numerics.checks.theorem1_networks import VIOLATION_TOLERANCE, ExactRegion
+    from maml_landscape.numerics.two_layer_pairs import VIOLATION_TOLERANCE, ExactRegion
 
     region = ExactRegion()
     assert region.first_violation is None and "no admissible instance" in region.text("eq. 13")

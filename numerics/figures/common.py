@@ -1,4 +1,4 @@
-"""Helpers shared by the figure modules: confidence intervals and marking printed axis ranges."""
+"""Helpers shared by the figure modules: confidence intervals, marking printed axis ranges, profile texts."""
 
 from __future__ import annotations
 
@@ -11,6 +11,10 @@ from maml_landscape.stats import t_quantile
 #: Colours used for the two algorithms in every regenerated figure.
 NAL_COLOUR = "tab:blue"
 MAML_COLOUR = "tab:red"
+
+#: How a profile's sizes relate to the paper's protocol, as the figure checks' evidence states it.
+REDUCED_PROFILE = "Profile `quick` (reduced grid and repetitions, same iteration counts)"
+PAPER_PROFILE = "Profile `paper`"
 
 
 def mean_and_halfwidth(samples: np.ndarray, axis: int = -1, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:

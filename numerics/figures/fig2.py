@@ -38,6 +38,9 @@ from maml_landscape.numerics.sgd import (
 )
 
 RHO_E = 1.0
+ALPHA = 1.0  # 1/ρ_E, "the natural choice" of Sec. 3.1 (unstated for Figs. 2 and 8)
+#: The ρ_H grid of the theory curves.
+THEORY_RHO = np.linspace(0.001, 0.999, 200)
 
 
 def environment(rho_h: float, d: int = printed.FIG2_D) -> Environment:
@@ -73,6 +76,17 @@ def theory_curves(rho_h: np.ndarray, m: int, n2: int, alpha: float) -> TheoryCur
     return TheoryCurves(
         np.asarray(rho_h, float), m, n2, alpha, *(np.array(v) for v in (nal, maml, nal_risk, maml_risk))
     )
+
+
+def figure2_readings() -> dict[str, TheoryCurves]:
+    """Fig. 2's theory curves: m = n2 = 2000 for (a)-(b); (c)-(d) in the caption's m = 100 and the text's m = 500."""
+    return {
+        "m = n2 = 2000": theory_curves(THEORY_RHO, printed.FIG2_M_LARGE, printed.FIG2_M_LARGE, ALPHA),
+        "m = n2 = 100 (caption)": theory_curves(
+            THEORY_RHO, printed.FIG2_M_SMALL_CAPTION, printed.FIG2_M_SMALL_CAPTION, ALPHA),
+        "m = n2 = 500 (text)": theory_curves(
+            THEORY_RHO, printed.FIG2_M_SMALL_TEXT, printed.FIG2_M_SMALL_TEXT, ALPHA),
+    }
 
 
 @dataclass(frozen=True)

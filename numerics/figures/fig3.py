@@ -29,6 +29,9 @@ from maml_landscape.numerics.sgd import EnvironmentStack, Protocol, risk_above_o
 
 #: Default choice: Fig. 1's stated ρ_E = 0.9, ρ_H = 0.1, m = 500 (n2 = m), α = 1/ρ_E, d = 10.
 DEFAULT_SETTING = MixtureSetting(d=10, rho_h=0.1, rho_e=0.9, m=500, n2=500, alpha=1 / 0.9)
+#: The unstated ρ_H/ρ_E and m = n2 tried around the default (d = 10, ρ_E = 0.9, α = 1/ρ_E).
+SENSITIVITY_RHO_RATIOS = (0.1, 0.2, 0.5)
+SENSITIVITY_M = (100, 500, 2000)
 
 
 def spreads(R: np.ndarray, ratios: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
@@ -45,6 +48,28 @@ def theory(setting: MixtureSetting, R: np.ndarray) -> tuple[np.ndarray, np.ndarr
         nal.append(a)
         maml.append(b)
     return np.array(nal), np.array(maml)
+
+
+@dataclass(frozen=True)
+class SettingRatios:
+    """Theory in one setting at the end of the printed R axis (R = 5): the largest risk and both ratios."""
+
+    setting: MixtureSetting
+    largest_risk: float
+    ratio_b: float  # E(w_NAL*)/E(w_MAML*) of panel (b)
+    ratio_d: float  # ... of panel (d)
+
+
+def sensitivity() -> list[SettingRatios]:
+    """:class:`SettingRatios` for every ρ_H/ρ_E of :data:`SENSITIVITY_RHO_RATIOS` and m of :data:`SENSITIVITY_M`."""
+    results = []
+    for ratio in SENSITIVITY_RHO_RATIOS:
+        for m in SENSITIVITY_M:
+            setting = MixtureSetting(10, ratio * 0.9, 0.9, m, m, 1 / 0.9)
+            nal, maml = theory(setting, np.array([5.0]))
+            results.append(SettingRatios(setting, float(max(nal.max(), maml.max())),
+                                         float(nal[0, 0] / maml[0, 0]), float(nal[1, 0] / maml[1, 0])))
+    return results
 
 
 @dataclass(frozen=True)

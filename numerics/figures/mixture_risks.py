@@ -9,6 +9,8 @@ a quadratic form in the means plus tr(Q_k C_k) with C_k = r_k I_d. Hence
 exactly, with the three coefficients read off the population functions at
 (R, r_H, r_E) = (1, 0, 0), (0, 1, 0), (0, 0, 1). This makes sensitivity scans over
 thousands of unstated (R, r_H, r_E) choices cost three population evaluations.
+:func:`gain_ratios` evaluates E(w_NAL*)/E(w_MAML*) on the grid of H.GAIN, the gain that
+eq. (12) approximates by 1 + R²/r_H under Corollary 2's condition (:func:`corollary2_strength`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,12 @@ from maml_landscape.numerics.population import maml_solution, nal_solution, risk
 
 #: Label noise ν² used for the Sec. 3.2 environments (the paper's σ² = 0.01 of Fig. 2).
 NOISE_VAR = 0.01
+SIGNIFICANT_GAIN = 1.5  # E(w_NAL)/E(w_MAML) counted as a substantial MAML gain
+#: The grid of H.GAIN: ρ_H/ρ_E, m = n2, R²/r_E and R²/r_H (d = 10, ρ_E = 1, α = 1/ρ_E, R = 1).
+GAIN_RHO_RATIOS = (0.01, 0.05, 0.1, 0.2, 0.5, 0.8, 1.0)
+GAIN_M = (100, 500, 2000, 100000)
+GAIN_R2_OVER_RE = (0.5, 10.0)
+GAIN_R2_OVER_RH = (0.1, 0.5, 1.0, 2.0, 5.0, 10.0, 50.0)
 
 
 @dataclass(frozen=True)
@@ -65,3 +73,16 @@ def risk_grid(
     features = np.stack(np.broadcast_arrays(np.square(R), r_h, r_e), axis=-1)
     values = features @ coefficients(setting).T
     return values[..., 0], values[..., 1]
+
+
+def gain_ratios(rho_ratio: float, m: int, k_e: float, d: int = 10, rho_e: float = 1.0) -> np.ndarray:
+    """E(w_NAL*)/E(w_MAML*) at every R²/r_H of :data:`GAIN_R2_OVER_RH`, for R = 1, R²/r_E = ``k_e``, α = 1/ρ_E."""
+    setting = MixtureSetting(d, rho_ratio * rho_e, rho_e, m, m, 1 / rho_e)
+    k_h, R = np.array(GAIN_R2_OVER_RH), 1.0
+    nal, maml = risk_grid(setting, np.full(k_h.size, R), R**2 / k_h, np.full(k_h.size, R**2 / k_e))
+    return nal / maml
+
+
+def corollary2_strength(rho_ratio: float, m: int, d: int = 10) -> float:
+    """(ρ_H/ρ_E)(1 − ρ_H/ρ_E)² m/d: Corollary 2's condition holds when this is ≫ 1."""
+    return rho_ratio * (1 - rho_ratio) ** 2 * m / d

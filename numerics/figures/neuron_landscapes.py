@@ -7,6 +7,8 @@ samples per task (MAML; n2 = m = 250 Softplus, 80 Sigmoid), averaged losses. The
 ground-truth neurons are unstated: :data:`ENVIRONMENTS` holds the positions chosen
 inside the printed -2..2 window. Solutions: grid minimum refined on finer local grids.
 Post-adaptation losses at the two solutions are re-estimated on fresh data, paired.
+:func:`statement_failures` reads Sec. 4's statement about one environment as measurable
+conditions.
 """
 
 from __future__ import annotations
@@ -202,6 +204,43 @@ def landscape(env: NeuronEnvironment, alpha: float, size: int, fresh_tau: int, s
         float(episodes[0].mean()), float(episodes[1].mean()),
         float(difference.std(ddof=1) / np.sqrt(difference.size)),
     )
+
+
+CLOSE = 0.25  # solutions "coincide"/"close": within 0.25 (1/16 of the printed window)
+FAR = 0.5
+SIGNIFICANT = 0.9  # "significantly smaller" loss: at most 90% of NAL's and paired z > threshold
+SIMILAR = 0.1  # "similar" loss: relative difference below 10%
+COINCIDE = (0, 2)  # environments whose statement is "solutions close, losses similar"
+
+
+def statement_failures(index: int, env: NeuronEnvironment, ls: Landscape, z: float, threshold: float) -> list[str]:
+    """The conditions of one environment's statement (Figs. 4-6) that fail, each with its measured value.
+
+    ``z`` is the paired z of NAL's minus MAML's post-adaptation loss on fresh data; the
+    statement of environment 3 (Fig. 6(c)-(d)) also needs solutions at least :data:`FAR` apart.
+    """
+    gap = float(np.linalg.norm(ls.nal_solution - ls.maml_solution))
+    nal, maml = ls.post_adaptation_nal, ls.post_adaptation_maml
+    failures = []
+    if index in COINCIDE:
+        if not gap <= CLOSE:
+            failures.append(f"‖w_NAL − w_MAML‖ = {gap:.2f} > {CLOSE}")
+        if not abs(nal - maml) <= SIMILAR * nal:
+            failures.append(f"losses differ by {100 * abs(nal - maml) / nal:.1f}% > {100 * SIMILAR:.0f}%")
+        return failures
+    nal_hard, maml_hard = ls.distance_to(env.centroid(True))
+    nal_easy, maml_easy = ls.distance_to(env.centroid(False))
+    if not maml_hard < nal_hard:
+        failures.append(f"MAML not closer to the hard centroid ({maml_hard:.2f} vs NAL {nal_hard:.2f})")
+    if not nal_easy < maml_easy:
+        failures.append(f"NAL not closer to the easy centroid ({nal_easy:.2f} vs MAML {maml_easy:.2f})")
+    if not maml <= SIGNIFICANT * nal:
+        failures.append(f"loss ratio MAML/NAL = {maml / nal:.2f} > {SIGNIFICANT}")
+    if not z > threshold:
+        failures.append(f"paired z = {z:.1f} ≤ {threshold:.2f}")
+    if index == 3 and not gap >= FAR:
+        failures.append(f"‖w_NAL − w_MAML‖ = {gap:.2f} < {FAR}")
+    return failures
 
 
 def plot(landscapes: list[Landscape], title: str) -> MplFigure:

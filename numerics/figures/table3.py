@@ -33,6 +33,8 @@ from maml_landscape.numerics.sgd import EnvironmentStack, Protocol, train
 #: MAML sample-size readings: name -> (n2 inner, n1 outer).
 READINGS = {"as printed": (printed.TABLE3_N2, printed.TABLE3_N1), "swapped": (printed.TABLE3_N1, printed.TABLE3_N2)}
 HARD = 0  # family index of the hard tasks in table3_environment()
+#: α grid on which the printed Table 3 sample sizes are tried for MAML's population coordinate.
+ALPHA_SCAN = tuple(np.linspace(0.02, 2.0, 100))
 
 
 def expected_hard_weight(nu: float, batch: int = printed.TABLE3_TASKS_PER_ITERATION) -> float:
@@ -88,6 +90,11 @@ def maml_population_coordinate(alpha: float, reading: str) -> float:
     return float(maml_solution(table3_environment(), alpha, READINGS[reading][0]).mean())
 
 
+def largest_maml_population_coordinate(reading: str) -> float:
+    """The largest :func:`maml_population_coordinate` of the reading over α in :data:`ALPHA_SCAN`."""
+    return max(maml_population_coordinate(a, reading) for a in ALPHA_SCAN)
+
+
 @lru_cache(maxsize=8)
 def sgd_columns(
     alphas: tuple[float, ...], readings: tuple[str, ...], trials: int, iterations: int, seed: int
@@ -138,6 +145,12 @@ class Comparison:
     difference_within: tuple[bool, ...]  # NAL test error minus MAML's; 2 x the root sum of the 4 stds
     coordinate_order_ok: bool  # increasing in ν, MAML largest (as printed)
     error_order_ok: bool  # decreasing in ν, MAML smallest (as printed)
+
+    @property
+    def all_agree(self) -> bool:
+        """Every coordinate and test-error difference within its tolerance, both orderings as printed."""
+        return all(self.coordinate_within) and all(self.difference_within) and \
+            self.coordinate_order_ok and self.error_order_ok
 
 
 def compare(columns: tuple[Column, ...], metric: str = "excess_risk") -> Comparison:
