@@ -17,6 +17,7 @@ from maml_landscape import __version__, validate
 from maml_landscape.claims import CLAIM_IDS, CLAIMS
 from maml_landscape.context import CheckContext
 from maml_landscape.errors import InputError, UsageError
+from maml_landscape.explore.command import add_explore
 from maml_landscape.profiles import PROFILES
 from maml_landscape.progress import format_seconds
 from maml_landscape.provenance import provenance
@@ -146,7 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
             "symbolically and/or measured numerically, compared with the printed statement, and "
             "given a verdict: holds, holds after correction, approximate, fails, or not checked."
         ),
-        epilog="Examples: maml-landscape verify | maml-landscape verify --claim S32.COR2 | maml-landscape show D.LEMMA2",
+        epilog="Examples: maml-landscape verify | maml-landscape verify --claim S32.COR2 | maml-landscape show D.LEMMA2 "
+        "| maml-landscape explore examples/three_clusters.toml",
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -188,6 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--seed", type=_SEED, default=DEFAULT_SEED, help="base seed when running (default: %(default)s)")
     show.set_defaults(handler=_show)
 
+    add_explore(sub)
     _add_deep(sub)
     return parser
 
