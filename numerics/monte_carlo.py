@@ -245,6 +245,8 @@ def meta_loss_mc(
     ``normalisation="mean"`` steps on (1/(2m))‖X̂w - ŷ‖² (Sec. 2, App. A.1); ``"sum"`` on
     ½‖X̂w - ŷ‖² as printed in Sec. 3 (the same as step size mα with the mean). Each
     sample averages ``test_points`` test losses.
+
+    This is the suite's one simulator of F_m; the symbolic tests compare with it.
     """
     inits = check_point(env, w)[None, :]
     return _loss_estimate(

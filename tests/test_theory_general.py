@@ -14,9 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from maml_landscape.stats import z_threshold
+from maml_landscape.theory import population
 from maml_landscape.theory.adaptation import q_isotropic, q_matrix
-from maml_landscape.theory.checks.general_common import compare, random_environment, random_spd
-from maml_landscape.theory.checks.general_objective import simulate_meta_loss
+from maml_landscape.theory.comparison import compare
+from maml_landscape.theory.exact_environments import random_environment, random_spd
 from maml_landscape.theory.gaussian_moments import (
     expected_sandwich,
     expected_sandwich_isotropic,
@@ -128,32 +129,20 @@ def test_q_matrix_is_psd_expectation_monte_carlo():
 
 @pytest.mark.parametrize("inner_loss", ["mean", "sum"])
 def test_meta_loss_monte_carlo(inner_loss):
-    family = TaskFamily(
-        1,
-        sympy.Matrix([[sympy.Rational(3, 4), 0], [0, sympy.Rational(1, 3)]]),
-        [sympy.Rational(-1, 2), 1],
-        sympy.Matrix(
-            [
-                [sympy.Rational(1, 5), sympy.Rational(1, 10)],
-                [sympy.Rational(1, 10), sympy.Rational(1, 5)],
-            ]
-        ),
-    )
+    """The symbolic F_m (eq. (1)) against the one simulator of it (numerics.meta_loss_mc), w* spread."""
+    from maml_landscape.numerics import Environment, meta_loss_mc
+    from maml_landscape.numerics import TaskFamily as NumericFamily
+
+    sigma = [[sympy.Rational(3, 4), 0], [0, sympy.Rational(1, 3)]]
+    mean, cov = [sympy.Rational(-1, 2), 1], [[sympy.Rational(1, 5), sympy.Rational(1, 10)], [sympy.Rational(1, 10), sympy.Rational(1, 5)]]
     w = sympy.Matrix([sympy.Rational(1, 2), 0])
-    estimate, se = simulate_meta_loss(
-        np.array(w, dtype=float).ravel(),
-        family,
-        0.2,
-        0.3,
-        4,
-        400_000,
-        np.random.default_rng(3),
-        inner_loss,
-    )
-    predicted = float(
-        meta_loss(w, [family], sympy.Rational(1, 5), sympy.Rational(3, 10), 4, inner_loss)
-    )
-    assert abs(estimate - predicted) / se <= z_threshold(1)
+    env = Environment((NumericFamily(1.0, np.array(sigma, dtype=float), np.array(mean, dtype=float),
+                                     np.array(cov, dtype=float)),), noise_var=0.2)
+    estimate = meta_loss_mc(np.random.default_rng(3), env, np.array(w, dtype=float).ravel(), 0.3, 4, 400_000,
+                            normalisation=inner_loss)
+    family = TaskFamily(1, sympy.Matrix(sigma), mean, sympy.Matrix(cov))
+    predicted = float(meta_loss(w, [family], sympy.Rational(1, 5), sympy.Rational(3, 10), 4, inner_loss))
+    assert abs(estimate.estimate - predicted) / estimate.stderr <= z_threshold(1)
 
 
 def _gradient_at(objective, point: sympy.Matrix) -> sympy.Matrix:
@@ -196,6 +185,24 @@ def test_solutions_are_stationary_and_excess_risk_nonnegative(seed, m):
 def test_one_task_gap_is_zero_and_meta_loss_exact():
     family = TaskFamily(1, sympy.Symbol("r", positive=True), sympy.Symbol("u"))
     assert sympy.simplify(task_oracle_gap(family.w_mean, [family], 1, alpha, n)) == 0
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_infimum_closed_form_equals_value_at_the_stationary_point(seed):
+    rng = np.random.default_rng(seed)
+    families = [
+        TaskFamily(f.weight, f.Sigma, f.w_mean.subs({sym: 1 for sym in f.w_mean}) * (k + 1), random_spd(rng, 2) / 4)
+        for k, f in enumerate(random_environment(rng, d=2, tasks=3))
+    ]
+    step, m = sympy.Rational(1, 4), 5
+    closed = population.meta_loss_infimum_closed_form(families, sympy.Rational(1, 10), step, m)
+    assert closed == population.meta_loss_infimum(families, sympy.Rational(1, 10), step, m)
+
+
+def test_inner_loss_gradients_sum_is_m_times_mean():
+    grad_sum, grad_mean, closed = population.inner_loss_gradients(4, 2)
+    assert (grad_sum - 4 * grad_mean).is_zero_matrix
+    assert (grad_sum - closed).applyfunc(sympy.expand).is_zero_matrix
 
 
 def test_compare_finds_identities_and_counterexamples():

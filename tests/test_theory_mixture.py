@@ -11,13 +11,9 @@ from maml_landscape.numerics.population import q_matrix as numeric_q
 from maml_landscape.stats import z_threshold
 from maml_landscape.theory import mixture as mx
 from maml_landscape.theory import population
-from maml_landscape.theory.checks.general_common import DIGITS
-from maml_landscape.theory.checks.mixture import (
-    mp_mixture_reference,
-    random_mixture_point,
-    relative_errors,
-)
-from maml_landscape.theory.checks.two_tasks import _mp
+from maml_landscape.theory.comparison import DIGITS, to_mpf
+from maml_landscape.theory.mixture_approximations import relative_errors
+from maml_landscape.theory.mixture_routes import mp_mixture_reference, random_mixture_point
 from maml_landscape.theory.two_tasks import coordinate_gap
 
 TOLERANCE = mpmath.mpf(10) ** -40
@@ -34,7 +30,7 @@ def test_excess_risks_match_gauss_hermite_reference(seed):
     mine = mx.excess_risks(*_values(p))
     with mpmath.workdps(DIGITS):
         for a, b in zip(mine, reference):
-            assert abs(_mp(sp.nsimplify(a)) - b) < TOLERANCE * (1 + abs(b))
+            assert abs(to_mpf(sp.nsimplify(a)) - b) < TOLERANCE * (1 + abs(b))
 
 
 def test_excess_risks_match_population_module_at_d3():

@@ -12,12 +12,8 @@ from hypothesis import strategies as st
 from maml_landscape.theory import population
 from maml_landscape.theory import two_tasks as tt
 from maml_landscape.theory.adaptation import q_matrix
-from maml_landscape.theory.checks.general_common import DIGITS
-from maml_landscape.theory.checks.two_tasks import (
-    _mp,
-    mp_two_task_reference,
-    random_two_task_point,
-)
+from maml_landscape.theory.comparison import DIGITS, to_mpf
+from maml_landscape.theory.two_tasks_routes import mp_two_task_reference, random_two_task_point
 
 TOLERANCE = mpmath.mpf(10) ** -40
 
@@ -34,9 +30,9 @@ def test_gaussian_expectation_matches_gauss_hermite(coefficients, mean, variance
     with mpmath.workdps(DIGITS):
         nodes, weights = mpmath.gauss_quadrature(8, "hermite")
         f = sp.lambdify(x, polynomial, "mpmath")
-        numeric = sum(w * f(_mp(mean) + mpmath.sqrt(2 * _mp(variance)) * z) for z, w in zip(nodes, weights))
+        numeric = sum(w * f(to_mpf(mean) + mpmath.sqrt(2 * to_mpf(variance)) * z) for z, w in zip(nodes, weights))
         numeric /= mpmath.sqrt(mpmath.pi)
-        assert abs(_mp(exact) - numeric) < TOLERANCE * (1 + abs(numeric))
+        assert abs(to_mpf(exact) - numeric) < TOLERANCE * (1 + abs(numeric))
 
 
 @pytest.mark.parametrize("d", [1, 2, 3, 4])
@@ -55,9 +51,9 @@ def test_solutions_and_risks_match_mpmath_reference(seed):
     risks = tt.excess_risks(p["rho_h"], p["rho_e"], p["alpha"], p["m"], d, p["w1"], p["w2"])
     with mpmath.workdps(DIGITS):
         for mine, theirs in ((w_nal, ref["w_nal"]), (w_maml, ref["w_maml"])):
-            assert max(abs(_mp(a) - b) for a, b in zip(mine, theirs)) < TOLERANCE
-        assert abs(_mp(risks[0]) - ref["risk_nal"]) < TOLERANCE
-        assert abs(_mp(risks[1]) - ref["risk_maml"]) < TOLERANCE
+            assert max(abs(to_mpf(a) - b) for a, b in zip(mine, theirs)) < TOLERANCE
+        assert abs(to_mpf(risks[0]) - ref["risk_nal"]) < TOLERANCE
+        assert abs(to_mpf(risks[1]) - ref["risk_maml"]) < TOLERANCE
 
 
 def test_matches_population_module_with_symbols_at_d2():

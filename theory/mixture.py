@@ -20,15 +20,28 @@ import numpy as np
 import sympy as sp
 
 from maml_landscape.theory.population import TaskFamily
-from maml_landscape.theory.two_tasks import (
+from maml_landscape.theory.symbols import (
+    A_E,
+    A_H,
+    ALPHA,
+    EPS,
     HALF,
+    R_E,
+    R_H,
+    RHO_E,
+    RHO_H,
+    D,
+    M,
+    R,
+    T,
+    U,
+    V,
+)
+from maml_landscape.theory.two_tasks import (
     coordinate_results_in_weights,
     gaussian_expectation,
     substitute_weights,
 )
-
-#: The reduced variables of Corollary 2's ratio: ρ_H/ρ_E, (d+1)/m, R²/r_H, r_E/r_H.
-T, EPS, U, V = sp.symbols("t epsilon u v", positive=True)
 
 
 def coordinate_families(rho_h, rho_e, R, r_h, r_e) -> tuple[TaskFamily, TaskFamily]:
@@ -37,31 +50,27 @@ def coordinate_families(rho_h, rho_e, R, r_h, r_e) -> tuple[TaskFamily, TaskFami
 
 
 @cache
-def _symbols():
-    names = "rho_H rho_E R r_H r_E alpha m d a_H a_E"
-    return sp.symbols(names, positive=True)
-
-
-@cache
 def coordinate_results_symbolic() -> dict[str, sp.Expr]:
     """Per-coordinate w_NAL*, w_MAML* and Proposition 1's gaps, with a_H, a_E left as symbols (cached).
 
     Symbols are those of :func:`symbols`.
     """
-    rho_h, rho_e, R, r_h, r_e, _, _, _, a_h, a_e = _symbols()
-    return coordinate_results_in_weights(coordinate_families(rho_h, rho_e, R, r_h, r_e), a_h, a_e)
+    return coordinate_results_in_weights(coordinate_families(RHO_H, RHO_E, R, R_H, R_E), A_H, A_E)
 
 
 def symbols() -> dict[str, sp.Symbol]:
-    """The positive symbols used by the cached derivations: rho_H, rho_E, R, r_H, r_E, alpha, m, d, a_H, a_E."""
-    return dict(zip(("rho_H", "rho_E", "R", "r_H", "r_E", "alpha", "m", "d", "a_H", "a_E"), _symbols()))
+    """The positive symbols used by the cached derivations: rho_H, rho_E, R, r_H, r_E, alpha, m, d, a_H, a_E.
+
+    They are those of :mod:`maml_landscape.theory.symbols`.
+    """
+    return dict(zip(("rho_H", "rho_E", "R", "r_H", "r_E", "alpha", "m", "d", "a_H", "a_E"),
+                    (RHO_H, RHO_E, R, R_H, R_E, ALPHA, M, D, A_H, A_E)))
 
 
 def excess_risks_in_weights() -> tuple[sp.Expr, sp.Expr]:
     """d × the per-coordinate gaps (E_m(w_NAL*), E_m(w_MAML*)) with a_H, a_E as symbols (cf. eqs. 10-11)."""
     results = coordinate_results_symbolic()
-    d = symbols()["d"]
-    return d * results["risk_nal"], d * results["risk_maml"]
+    return D * results["risk_nal"], D * results["risk_maml"]
 
 
 def excess_risks(rho_h, rho_e, R, r_h, r_e, alpha, m, d) -> tuple[sp.Expr, sp.Expr]:
@@ -125,10 +134,8 @@ def reduced_ratio() -> sp.Expr:
 @cache
 def reduced_risks() -> tuple[sp.Expr, sp.Expr]:
     """E_m(w_NAL*), E_m(w_MAML*) at α = 1/ρ_E divided by d ρ_E r_H / 4, in t, ε, u, v."""
-    s = symbols()
-    rho_e, r_h, d = s["rho_E"], s["r_H"], s["d"]
-    nal, maml = excess_risks(T * rho_e, rho_e, sp.sqrt(U * r_h), r_h, V * r_h, 1 / rho_e, (d + 1) / EPS, d)
-    scale = d * rho_e * r_h / 4
+    nal, maml = excess_risks(T * RHO_E, RHO_E, sp.sqrt(U * R_H), R_H, V * R_H, 1 / RHO_E, (D + 1) / EPS, D)
+    scale = D * RHO_E * R_H / 4
     reduced = tuple(sp.factor(sp.cancel(e / scale)) for e in (nal, maml))
     leftover = set().union(*(e.free_symbols for e in reduced)) - {T, EPS, U, V}
     if leftover:

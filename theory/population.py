@@ -22,6 +22,7 @@ import sympy
 
 from maml_landscape.theory.adaptation import q_matrix
 from maml_landscape.theory.gaussian_moments import row_second_moment
+from maml_landscape.theory.symbols import HALF
 
 INNER_LOSSES = ("mean", "sum")
 
@@ -115,6 +116,22 @@ def _inner_step_scale(m: sympy.Expr, inner_loss: str) -> sympy.Expr:
     raise ValueError(f"inner_loss must be one of {INNER_LOSSES}, got {inner_loss!r}")
 
 
+def inner_loss_gradients(samples: int, d: int) -> tuple[sympy.Matrix, sympy.Matrix, sympy.Matrix]:
+    """The inner-loss gradients on explicit symbolic ``X̂`` (``samples × d``), ``ŷ``, ``w``, by differentiation.
+
+    Returns ``∇_w ½‖X̂w - ŷ‖²`` (Sec. 3 as printed), ``∇_w (1/(2m))‖X̂w - ŷ‖²`` (the averaged
+    loss of Sec. 2, ``m = samples``) and the closed form ``X̂ᵀ(X̂w - ŷ)``.
+    """
+    X = sympy.Matrix(samples, d, lambda i, j: sympy.Symbol(f"x_{i}{j}"))
+    y = sympy.Matrix(samples, 1, lambda i, _: sympy.Symbol(f"y_{i}"))
+    w = sympy.Matrix(d, 1, lambda i, _: sympy.Symbol(f"w_{i}"))
+    r = X * w - y
+    total = (r.T * r)[0, 0] / 2
+    grad_sum = sympy.Matrix([sympy.diff(total, v) for v in w])
+    grad_mean = sympy.Matrix([sympy.diff(total / samples, v) for v in w])
+    return grad_sum, grad_mean, X.T * r
+
+
 def family_meta_loss(
     w, family: TaskFamily, noise_var, alpha, m, inner_loss: str = "mean"
 ) -> sympy.Expr:
@@ -202,6 +219,41 @@ def meta_loss_infimum(
     """``inf_w F_m(w)``, attained at :func:`maml_solution` with ``n2 = m`` (``F_m`` is a convex quadratic)."""
     best = maml_solution(families, alpha, m, inner_loss)
     return meta_loss(best, families, noise_var, alpha, m, inner_loss)
+
+
+def mean_q_matrix(families: Sequence[TaskFamily], alpha, m) -> sympy.Matrix:
+    """``Q̄ = E_i[Q_i^(m)]``, the Hessian of ``F_m`` (eq. (5)'s ``E_i[Q_i^{(n_2)}]`` at ``n2 = m``)."""
+    return sum(
+        (f.weight * q_matrix(f.Sigma, alpha, m) for f in families),
+        sympy.zeros(families[0].dimension),
+    )
+
+
+def meta_loss_infimum_closed_form(families: Sequence[TaskFamily], noise_var, alpha, m) -> sympy.Expr:
+    """``inf_w F_m`` in closed form, the correction of eq. (16) (averaged inner loss).
+
+    ``½E_i[σ² + (α²σ²/m)tr Σ_i² + μ_iᵀQ_iμ_i + tr(Q_iC_i)] - ½ b̄ᵀQ̄⁻¹b̄`` with
+    ``b̄ = E_i[Q_iμ_i]``, ``Q̄`` = :func:`mean_q_matrix`: :func:`family_meta_loss` with the
+    minimiser ``Q̄⁻¹b̄`` substituted, written out (a second route to :func:`meta_loss_infimum`).
+    """
+    Qs = [q_matrix(f.Sigma, alpha, m) for f in families]
+    floor = sum(
+        f.weight
+        * HALF
+        * (
+            noise_var
+            + alpha**2 * noise_var / m * (f.Sigma**2).trace()
+            + (f.w_mean.T * Q * f.w_mean)[0, 0]
+            + (Q * f.w_cov).trace()
+        )
+        for f, Q in zip(families, Qs)
+    )
+    b = sum(
+        (f.weight * Q * f.w_mean for f, Q in zip(families, Qs)),
+        sympy.zeros(families[0].dimension, 1),
+    )
+    Qbar = sum((f.weight * Q for f, Q in zip(families, Qs)), sympy.zeros(families[0].dimension))
+    return floor - HALF * (b.T * Qbar.inv() * b)[0, 0]
 
 
 def excess_risk(

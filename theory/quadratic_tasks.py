@@ -17,6 +17,8 @@ from functools import cache
 
 import sympy as sp
 
+from maml_landscape.theory.symbols import ALPHA
+
 
 @dataclass(frozen=True)
 class QuadraticPair:
@@ -154,7 +156,8 @@ def isotropic_ratios(d: int = 2) -> tuple[sp.Expr, sp.Expr, tuple[sp.Symbol, sp.
     ``post = ‖∇f_1(w_1)‖/‖∇f_2(w_2)‖``, simplified in the admissible region
     ``0 < α h_i < 1`` (where ``1 - αh_i > 0`` fixes the square root's branch).
     """
-    alpha, h1, h2 = sp.symbols("alpha h_1 h_2", positive=True)
+    alpha = ALPHA
+    h1, h2 = sp.symbols("h_1 h_2", positive=True)
     w1 = sp.Matrix(sp.symbols(f"a0:{d}", real=True))
     w2 = sp.Matrix(sp.symbols(f"b0:{d}", real=True))
     pair = QuadraticPair(h1 * sp.eye(d), h2 * sp.eye(d), w1, w2)

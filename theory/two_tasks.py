@@ -23,13 +23,13 @@ would give E_m(w_MAML*) = 0 whenever n2 = m.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 
 import sympy as sp
 
 from maml_landscape.theory.adaptation import q_isotropic
 from maml_landscape.theory.population import TaskFamily, environment_dimension, stationary_point
-
-HALF = sp.Rational(1, 2)
+from maml_landscape.theory.symbols import A_E, A_H, ALPHA, HALF, RHO_E, RHO_H, W1, W2, D, M, T
 
 
 def hardness_weight(rho, alpha, m, d) -> sp.Expr:
@@ -179,3 +179,48 @@ def excess_risks(rho_h, rho_e, alpha, m, d, w1, w2) -> tuple[sp.Expr, sp.Expr]:
     v1, v2, multiplicity = _coordinates(w1, w2, d)
     per_coordinate = [coordinate_results(rho_h, rho_e, alpha, m, d, a, b) for a, b in zip(v1, v2)]
     return tuple(multiplicity * sum(r[key] for r in per_coordinate) for key in ("risk_nal", "risk_maml"))
+
+
+# ---------------------------------------------------------------------------
+# One coordinate with the symbols of maml_landscape.theory.symbols (cached)
+# ---------------------------------------------------------------------------
+
+
+@cache
+def coordinate_results_symbolic() -> dict[str, sp.Expr]:
+    """:func:`coordinate_results_in_weights` for symbols ρ_H, ρ_E, w_1, w_2, a_H, a_E (cached)."""
+    families = coordinate_task_families(RHO_H, RHO_E, W1, W2)
+    return coordinate_results_in_weights(families, A_H, A_E)
+
+
+def with_derived_weights(expr: sp.Expr, alpha=ALPHA) -> sp.Expr:
+    """Substitute the derived a_H, a_E (:func:`hardness_weight` at step ``alpha``) for the symbols."""
+    return substitute_weights(expr, A_H, A_E, RHO_H, RHO_E, alpha, M, D)
+
+
+@cache
+def normalised_risks_inverse_rho_e() -> tuple[sp.Expr, sp.Expr]:
+    """(NAL, MAML) gaps per unit (w_1 - w_2)²/4 at α = 1/ρ_E, one coordinate."""
+    unit = (W1 - W2) ** 2 / 4
+    results = coordinate_results_symbolic()
+    return tuple(
+        sp.factor(sp.cancel(with_derived_weights(results[k], 1 / RHO_E) / unit)) for k in ("risk_nal", "risk_maml")
+    )
+
+
+def hardness_weight_inverse_rho_e(rho) -> sp.Expr:
+    """:func:`hardness_weight` at α = 1/ρ_E (Corollary 2's step): a_H for ρ = ρ_H, a_E for ρ = ρ_E."""
+    return hardness_weight(rho, 1 / RHO_E, M, D)
+
+
+@cache
+def inverse_rho_e_threshold() -> tuple[sp.Expr, sp.Expr]:
+    """m* with a_H > a_E ⟺ m > m* at α = 1/ρ_E, and m* in terms of t = ρ_H/ρ_E."""
+    a_h = hardness_weight_inverse_rho_e(RHO_H)
+    a_e = hardness_weight_inverse_rho_e(RHO_E)
+    roots = sp.solve(sp.Eq(a_h, a_e), M)
+    if len(roots) != 1:
+        raise RuntimeError(f"expected one threshold m*, got {roots}")
+    threshold = sp.factor(roots[0])
+    in_t = sp.factor(sp.cancel(threshold.subs(RHO_H, T * RHO_E)))
+    return threshold, sp.factor(-sp.numer(in_t)) / sp.expand(-sp.denom(in_t))

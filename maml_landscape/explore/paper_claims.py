@@ -26,11 +26,12 @@ import numpy as np
 from maml_landscape.explore.answers import Answers, curvature_model
 from maml_landscape.explore.environment_file import EnvironmentSpec
 from maml_landscape.explore.landscape import MAML, NAL, Grid, SpectralEnvironment, Values, evaluate
+from maml_landscape.theory.mixture_approximations import (  # the ledger's readings of ≫ and ≈
+    MUCH_GREATER,
+    TOLERANCE,
+)
 from maml_landscape.verdicts import Verdict
 
-#: "≫" read as at least this factor, and "≈" as within this relative error (the ledger's readings).
-MUCH_GREATER = 10.0
-TOLERANCE = 0.10
 #: Relative slack of exact comparisons (rounding of float64 linear algebra).
 ROUNDING = 1e-9
 #: Largest relative deviation of Σ_k from ρ_k I (and of w_cov from r_k I) in the hard/easy form.

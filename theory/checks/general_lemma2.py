@@ -7,21 +7,21 @@ printed: :mod:`maml_landscape.theory.printed.general`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 import sympy
 
 from maml_landscape.context import CheckContext
 from maml_landscape.evidence import Formula, Table, Text
+from maml_landscape.profiles import Sizes
 from maml_landscape.registry import check
 from maml_landscape.theory.adaptation import q_isotropic, q_matrix
-from maml_landscape.theory.checks.general_common import (
-    DIGITS,
-    IdentityComparison,
-    compare,
+from maml_landscape.theory.checks.rendering import routes_summary
+from maml_landscape.theory.comparison import DIGITS, IdentityComparison, compare, latex_point
+from maml_landscape.theory.exact_environments import (
     covariance_samplers,
     general_symbols,
-    latex_point,
     symmetric_symbols,
 )
 from maml_landscape.theory.gaussian_moments import (
@@ -30,13 +30,17 @@ from maml_landscape.theory.gaussian_moments import (
     row_sandwich_expression,
 )
 from maml_landscape.theory.printed import general as printed
-from maml_landscape.verdicts import Choice, Outcome, Verdict
+from maml_landscape.theory.symbols import ALPHA, D_INT, RHO, N, S
+from maml_landscape.verdicts import ROUTES_DISAGREE, Choice, Outcome, Verdict, two_routes
 
-n = sympy.Symbol("n", positive=True, integer=True)
-s = sympy.Symbol("s", positive=True, integer=True)
-alpha = sympy.Symbol("alpha", positive=True)
-rho = sympy.Symbol("rho", positive=True)
-d_symbol = sympy.Symbol("d", positive=True, integer=True)
+
+@dataclass(frozen=True)
+class Lemma2Sizes:
+    #: dimensions d of the explicit symbolic matrices
+    dims: tuple[int, ...]
+
+
+SIZES = Sizes(quick=Lemma2Sizes(dims=(2, 3)), paper=Lemma2Sizes(dims=(2, 3, 4)))
 
 #: (label, Σ diagonal?, A symmetric?) — the hypotheses of Lemma 2 and their relaxations.
 HYPOTHESES = (
@@ -58,15 +62,15 @@ def _a(d: int, symmetric: bool) -> sympy.Matrix:
 
 @cache
 def _lemma2_derived(d: int, diagonal: bool, symmetric: bool) -> sympy.Matrix:
-    return expected_sandwich(_sigma(d, diagonal), _a(d, symmetric), n)
+    return expected_sandwich(_sigma(d, diagonal), _a(d, symmetric), N)
 
 
 @cache
 def _structural_agrees(d: int) -> bool:
     """The symbolic-d form ΣAΣ + (1/n)(ΣAᵀΣ + tr(AΣ)Σ) evaluated on explicit d×d matrices equals the Isserlis one."""
-    S, A = sympy.MatrixSymbol("S", d, d), sympy.MatrixSymbol("A", d, d)
-    explicit = {S: _sigma(d, False), A: _a(d, False)}
-    structural = sympy.Matrix(expected_sandwich_structural(S, A, n).subs(explicit).doit())
+    Sigma_d, A_d = sympy.MatrixSymbol("S", d, d), sympy.MatrixSymbol("A", d, d)
+    explicit = {Sigma_d: _sigma(d, False), A_d: _a(d, False)}
+    structural = sympy.Matrix(expected_sandwich_structural(Sigma_d, A_d, N).subs(explicit).doit())
     return (structural - _lemma2_derived(d, False, False)).applyfunc(sympy.expand).is_zero_matrix
 
 
@@ -74,8 +78,12 @@ def _structural_agrees(d: int) -> bool:
 def _difference_form_agrees(d: int) -> bool:
     """derived − printed equals (1/n) Σ(Aᵀ − A)Σ on explicit d×d symbolic matrices."""
     Sigma, A = _sigma(d, False), _a(d, False)
-    difference = _lemma2_derived(d, False, False) - printed.lemma2_rhs(Sigma, A, n)
-    return (difference - Sigma * (A.T - A) * Sigma / n).applyfunc(sympy.expand).is_zero_matrix
+    difference = _lemma2_derived(d, False, False) - printed.lemma2_rhs(Sigma, A, N)
+    return (difference - Sigma * (A.T - A) * Sigma / N).applyfunc(sympy.expand).is_zero_matrix
+
+
+def _listed(dims: tuple[int, ...]) -> str:
+    return ", ".join(map(str, dims))
 
 
 def _row(label: str, d: int, result: IdentityComparison) -> tuple:
@@ -105,14 +113,14 @@ def _nonsymmetric_counterexample() -> tuple[sympy.Matrix, sympy.Matrix, sympy.Ma
 def lemma2_isserlis(ctx: CheckContext) -> Outcome:
     """Lemma 2 (eq. (77)) against the Isserlis derivation for full symbolic Σ and A, d = 2, 3 (and 4 in paper)."""
     rng = ctx.rng("D.LEMMA2/points")
-    dims = (2, 3) if ctx.quick else (2, 3, 4)
+    dims = SIZES.of(ctx).dims
     rows, by_hypotheses = [], {}
     for d in dims:
         for label, diagonal, symmetric in HYPOTHESES:
             Sigma, A = _sigma(d, diagonal), _a(d, symmetric)
             result = compare(
                 _lemma2_derived(d, diagonal, symmetric),
-                printed.lemma2_rhs(Sigma, A, n),
+                printed.lemma2_rhs(Sigma, A, N),
                 rng,
                 samplers=covariance_samplers(Sigma),
             )
@@ -125,17 +133,11 @@ def lemma2_isserlis(ctx: CheckContext) -> Outcome:
     )
     structural = [_structural_agrees(d) and _difference_form_agrees(d) for d in dims]
     Sigma0, A0, derived0, printed0 = _nonsymmetric_counterexample()
-    if None in stated or not all(structural):
-        verdict, summary = (
-            Verdict.NOT_CHECKED,
-            "symbolic and mpmath routes disagree (or the symbolic-d form failed)",
-        )
-    elif all(stated):
-        verdict = Verdict.HOLDS
-        summary = (
-            "eq. (77) holds under its hypotheses (d = "
-            + ", ".join(map(str, dims))
-            + ", symbolic entries); "
+    verdict = two_routes(stated) if all(structural) else Verdict.NOT_CHECKED
+    summary = routes_summary(
+        verdict,
+        holds=(
+            f"eq. (77) holds under its hypotheses (d = {_listed(dims)}, symbolic entries); "
             + (
                 "$\\Sigma$ diagonal is needed"
                 if diagonal_needed
@@ -147,17 +149,15 @@ def lemma2_isserlis(ctx: CheckContext) -> Outcome:
                 if symmetric_needed
                 else "; $A$ symmetric is not needed"
             )
-        )
-    else:
-        verdict, summary = (
-            Verdict.FAILS,
-            "eq. (77) differs from the Isserlis derivation under its own hypotheses",
-        )
-    S, A = (
-        sympy.MatrixSymbol("\\Sigma", d_symbol, d_symbol),
-        sympy.MatrixSymbol("A", d_symbol, d_symbol),
+        ),
+        fails="eq. (77) differs from the Isserlis derivation under its own hypotheses",
+        disagree=ROUTES_DISAGREE + " (or the symbolic-d form failed)",
     )
-    general = expected_sandwich_structural(S, A, n)
+    Sigma_d, A_d = (
+        sympy.MatrixSymbol("\\Sigma", D_INT, D_INT),
+        sympy.MatrixSymbol("A", D_INT, D_INT),
+    )
+    general = expected_sandwich_structural(Sigma_d, A_d, N)
     return Outcome(
         verdict=verdict,
         summary=summary,
@@ -168,7 +168,7 @@ def lemma2_isserlis(ctx: CheckContext) -> Outcome:
                 "Isserlis pairings. Index-level contraction (any $d$):"
             ),
             Formula(
-                "derived, $E[xx^\\top A xx^\\top]$", sympy.latex(row_sandwich_expression(S, A))
+                "derived, $E[xx^\\top A xx^\\top]$", sympy.latex(row_sandwich_expression(Sigma_d, A_d))
             ),
             Formula(
                 "derived, $E[(X^\\top X/n) A (X^\\top X/n)]$ (general form)", sympy.latex(general)
@@ -181,7 +181,7 @@ def lemma2_isserlis(ctx: CheckContext) -> Outcome:
             Text(
                 "The general form, evaluated on explicit $d \\times d$ symbolic matrices, equals the entry-wise Isserlis "
                 "derivation, and derived − printed equals the matrix above, for "
-                f"d = {', '.join(map(str, dims))}: {all(structural)}."
+                f"d = {_listed(dims)}: {all(structural)}."
             ),
             Table(
                 (
@@ -225,43 +225,37 @@ def lemma2_isserlis(ctx: CheckContext) -> Outcome:
 def q_matrix_isserlis(ctx: CheckContext) -> Outcome:
     """Q^(s) = E[PᵀΣP] derived by Isserlis for a full symbolic Σ vs the printed Q (below eq. (5), eq. (84))."""
     rng = ctx.rng("S3.Q/points")
-    dims = (2, 3) if ctx.quick else (2, 3, 4)
+    dims = SIZES.of(ctx).dims
     rows, outcomes = [], []
     for d in dims:
         Sigma = symmetric_symbols("\\sigma", d)
         result = compare(
-            q_matrix(Sigma, alpha, s),
-            printed.q_matrix(Sigma, alpha, s),
+            q_matrix(Sigma, ALPHA, S),
+            printed.q_matrix(Sigma, ALPHA, S),
             rng,
             samplers=covariance_samplers(Sigma),
         )
         outcomes.append(result.holds)
         rows.append(_row("$\\Sigma$ general symmetric", d, result))
-    iso = q_isotropic(rho, alpha, s, d_symbol)
+    iso = q_isotropic(RHO, ALPHA, S, D_INT)
     iso_rows = []
     for d in range(1, 6):
-        from_printed = sympy.factor(printed.q_matrix(rho * sympy.eye(d), alpha, s)[0, 0])
+        from_printed = sympy.factor(printed.q_matrix(RHO * sympy.eye(d), ALPHA, S)[0, 0])
         iso_rows.append(
             (
                 d,
                 f"${sympy.latex(from_printed)}$",
-                "yes" if sympy.cancel(iso.subs(d_symbol, d) - from_printed) == 0 else "no",
+                "yes" if sympy.cancel(iso.subs(D_INT, d) - from_printed) == 0 else "no",
             )
         )
-    if None in outcomes:
-        verdict, summary = Verdict.NOT_CHECKED, "symbolic and mpmath routes disagree"
-    elif all(outcomes):
-        verdict = Verdict.HOLDS
-        summary = (
-            "printed $Q_i^{(s)}$ equals $E[P^\\top\\Sigma P]$ derived by Isserlis for full symbolic $\\Sigma$ (d = "
-            + ", ".join(map(str, dims))
-            + ")"
-        )
-    else:
-        verdict, summary = Verdict.FAILS, "printed $Q_i^{(s)}$ differs from $E[P^\\top \\Sigma P]$"
-    S = sympy.MatrixSymbol("\\Sigma", d_symbol, d_symbol)
-    sandwich = expected_sandwich_structural(S, S, s).subs(sympy.Transpose(S), S)  # Σ symmetric
-    general = S - 2 * alpha * S * S + alpha**2 * sandwich
+    verdict = two_routes(outcomes)
+    holds = "printed $Q_i^{(s)}$ equals $E[P^\\top\\Sigma P]$ derived by Isserlis for full symbolic $\\Sigma$"
+    summary = routes_summary(
+        verdict, f"{holds} (d = {_listed(dims)})", "printed $Q_i^{(s)}$ differs from $E[P^\\top \\Sigma P]$"
+    )
+    Sigma_d = sympy.MatrixSymbol("\\Sigma", D_INT, D_INT)
+    sandwich = expected_sandwich_structural(Sigma_d, Sigma_d, S).subs(sympy.Transpose(Sigma_d), Sigma_d)  # Σ symmetric
+    general = Sigma_d - 2 * ALPHA * Sigma_d * Sigma_d + ALPHA**2 * sandwich
     return Outcome(
         verdict=verdict,
         summary=summary,

@@ -1,4 +1,4 @@
-"""Checks of the population solutions (eq. (5)), Proposition 1 (eqs. (6)-(7)) and "E_m(w_MAML) ≤ E_m(w_NAL)" (Sec. 2).
+"""Checks of the population solutions (eq. (5)) and of Proposition 1 (eqs. (6)-(7)).
 
 Derived: stationary points and excess risks of :mod:`maml_landscape.theory.population`
 on random exact environments (random SPD rational Σ_k and weights, symbolic task
@@ -11,15 +11,16 @@ import sympy
 
 from maml_landscape.context import CheckContext
 from maml_landscape.evidence import Formula, Table, Text
+from maml_landscape.profiles import Sizes
 from maml_landscape.registry import check
-from maml_landscape.theory.adaptation import q_matrix
-from maml_landscape.theory.checks.general_common import (
-    DIGITS,
-    IdentityComparison,
-    compare,
+from maml_landscape.theory.checks.rendering import agreement, identity_cell, routes_summary
+from maml_landscape.theory.comparison import DIGITS, compare
+from maml_landscape.theory.exact_environments import (
+    CaseSizes,
     discrete_tasks,
-    latex_point,
+    random_cases,
     random_environment,
+    with_spread,
 )
 from maml_landscape.theory.population import (
     TaskFamily,
@@ -29,31 +30,10 @@ from maml_landscape.theory.population import (
     task_oracle_gap,
 )
 from maml_landscape.theory.printed import general as printed
-from maml_landscape.verdicts import Choice, Outcome, Verdict
+from maml_landscape.theory.symbols import NOISE
+from maml_landscape.verdicts import ROUTES_DISAGREE, Choice, Outcome, Verdict, two_routes
 
-noise = sympy.Symbol("sigma^2", positive=True)
-HALF = sympy.Rational(1, 2)
-
-
-def _environments(ctx: CheckContext, purpose: str):
-    """Random exact environments with their step size and sample sizes (m ≠ n2 in general)."""
-    rng = ctx.rng(purpose)
-    for _ in range(2 if ctx.quick else 6):
-        families = random_environment(rng, d=2, tasks=2 if ctx.quick else int(rng.integers(2, 4)))
-        step = sympy.Rational(int(rng.integers(1, 9)), 8)
-        yield families, step, int(rng.integers(2, 40)), int(rng.integers(2, 40)), rng
-
-
-def _cell(result: IdentityComparison) -> str:
-    if result.holds:
-        return f"identity ({result.numeric_difference:.0e})"
-    if result.holds is False:
-        return "differs at $" + latex_point(result.counterexample) + "$"
-    return "routes disagree"
-
-
-def _decide(results: list[bool | None]) -> bool | None:
-    return None if None in results else all(results)
+SIZES = Sizes(quick=CaseSizes(environments=2, tasks=2), paper=CaseSizes(environments=6, tasks=None))
 
 
 # ---------------------------------------------------------------------------
@@ -65,7 +45,8 @@ def _decide(results: list[bool | None]) -> bool | None:
 def population_solutions(ctx: CheckContext) -> Outcome:
     """Eq. (5): argmin E_i f_i and argmin F_{n2} (from stationarity) vs the printed weighted averages."""
     rows, outcomes = [], []
-    for families, step, _, n2, rng in _environments(ctx, "S3.POP/points"):
+    rng = ctx.rng("S3.POP/points")
+    for families, step, _, n2 in random_cases(rng, SIZES.of(ctx)):
         weights, Sigmas, w_stars = discrete_tasks(families)
         nal = compare(nal_solution(families), printed.w_nal_star(weights, Sigmas, w_stars), rng)
         maml = compare(
@@ -74,31 +55,22 @@ def population_solutions(ctx: CheckContext) -> Outcome:
             rng,
         )
         # Gaussian spreads C_k ≠ 0 leave the solutions at the printed formula with means (E_i[Q w*] = E_i[Q μ])
-        gauss = [
-            TaskFamily(f.weight, f.Sigma, f.w_mean, sympy.eye(2) / (k + 2))
-            for k, f in enumerate(families)
-        ]
         spread = compare(
-            maml_solution(gauss, step, n2),
+            maml_solution(with_spread(families), step, n2),
             printed.w_maml_star(weights, Sigmas, w_stars, step, n2),
             rng,
         )
         outcomes += [nal.holds, maml.holds, spread.holds]
-        rows.append((len(families), str(step), n2, _cell(nal), _cell(maml), _cell(spread)))
-    decided = _decide(outcomes)
-    if decided is None:
-        verdict, summary = Verdict.NOT_CHECKED, "symbolic and mpmath routes disagree"
-    elif decided:
-        verdict = Verdict.HOLDS
-        summary = (
+        rows.append((len(families), str(step), n2, identity_cell(nal), identity_cell(maml), identity_cell(spread)))
+    verdict = two_routes(outcomes)
+    summary = routes_summary(
+        verdict,
+        holds=(
             "the stationary points of $E_i f_i$ and of $F_{n_2}$ are $E_i[\\Sigma_i]^{-1}E_i[\\Sigma_iw_i^*]$ and "
             "$E_i[Q_i^{(n_2)}]^{-1}E_i[Q_i^{(n_2)}w_i^*]$ exactly (random environments, symbolic $w_i^*$)"
-        )
-    else:
-        verdict, summary = (
-            Verdict.FAILS,
-            "a printed population solution differs from the stationary point",
-        )
+        ),
+        fails="a printed population solution differs from the stationary point",
+    )
     return Outcome(
         verdict=verdict,
         summary=summary,
@@ -126,7 +98,7 @@ def population_solutions(ctx: CheckContext) -> Outcome:
             )
         ],
         seeds={"environments": ctx.seed_for("S3.POP/points")},
-        data={"all_identities": bool(decided)},
+        data={"all_identities": verdict is Verdict.HOLDS},
     )
 
 
@@ -139,16 +111,17 @@ def population_solutions(ctx: CheckContext) -> Outcome:
 def proposition1(ctx: CheckContext) -> Outcome:
     """Eqs. (6)-(7) vs the derived excess risks, under eq. (2) and under the per-task-optimum reading of A.1."""
     rows, as_eq2, as_gap = [], [], []
-    for families, step, m, n2, rng in _environments(ctx, "S3.PROP1/points"):
+    rng = ctx.rng("S3.PROP1/points")
+    for families, step, m, n2 in random_cases(rng, SIZES.of(ctx)):
         weights, Sigmas, w_stars = discrete_tasks(families)
         w_nal, w_maml = nal_solution(families), maml_solution(families, step, n2)
         eq6 = printed.prop1_nal(weights, Sigmas, w_stars, step, m)
         eq7 = printed.prop1_maml(weights, Sigmas, w_stars, step, m, n2)
         results = {
-            "eq2_nal": compare(excess_risk(w_nal, families, noise, step, m), eq6, rng),
-            "gap_nal": compare(task_oracle_gap(w_nal, families, noise, step, m), eq6, rng),
-            "eq2_maml": compare(excess_risk(w_maml, families, noise, step, m), eq7, rng),
-            "gap_maml": compare(task_oracle_gap(w_maml, families, noise, step, m), eq7, rng),
+            "eq2_nal": compare(excess_risk(w_nal, families, NOISE, step, m), eq6, rng),
+            "gap_nal": compare(task_oracle_gap(w_nal, families, NOISE, step, m), eq6, rng),
+            "eq2_maml": compare(excess_risk(w_maml, families, NOISE, step, m), eq7, rng),
+            "gap_maml": compare(task_oracle_gap(w_maml, families, NOISE, step, m), eq7, rng),
         }
         as_eq2 += [results["eq2_nal"].holds, results["eq2_maml"].holds]
         as_gap += [results["gap_nal"].holds, results["gap_maml"].holds]
@@ -157,7 +130,7 @@ def proposition1(ctx: CheckContext) -> Outcome:
                 str(step),
                 m,
                 n2,
-                *(_cell(results[k]) for k in ("eq2_nal", "eq2_maml", "gap_nal", "gap_maml")),
+                *(identity_cell(results[k]) for k in ("eq2_nal", "eq2_maml", "gap_nal", "gap_maml")),
             )
         )
     # n2 = m at an exact point: eq. (2) gives zero at w_MAML*, eq. (7) does not
@@ -168,24 +141,20 @@ def proposition1(ctx: CheckContext) -> Outcome:
     step, samples = sympy.Rational(1, 2), 10
     zero_eq2 = excess_risk(maml_solution(families, step, samples), families, 0, step, samples)
     zero_eq7 = printed.prop1_maml(weights, Sigmas, w_stars, step, samples, samples)
-    eq2, gap = _decide(as_eq2), _decide(as_gap)
+    eq2, gap = two_routes(as_eq2), two_routes(as_gap)
     correction = (
         "\\mathcal E_m(w) := F_m(w) - E_i\\inf_{w'}F_{m,i}(w') = F_m(w) - \\tfrac12E_i\\big[\\sigma^2 + \\tfrac{\\alpha^2\\sigma^2}{m}\\operatorname{tr}(\\Sigma_i^2)\\big] "
         "\\text{ in (6)-(7); with eq. (2) subtract } \\tfrac12\\big(E_i[w_i^{*\\top}Q_i^{(m)}w_i^*] - E_i[Q_i^{(m)}w_i^*]^\\top E_i[Q_i^{(m)}]^{-1}E_i[Q_i^{(m)}w_i^*]\\big)"
     )
-    if eq2 is None or gap is None:
-        verdict, summary, correction = (
-            Verdict.NOT_CHECKED,
-            "symbolic and mpmath routes disagree",
-            None,
-        )
-    elif eq2:
+    if Verdict.NOT_CHECKED in (eq2, gap):
+        verdict, summary, correction = Verdict.NOT_CHECKED, ROUTES_DISAGREE, None
+    elif eq2 is Verdict.HOLDS:
         verdict, summary, correction = (
             Verdict.HOLDS,
             "eqs. (6)-(7) equal $F_m - \\inf F_m$ (eq. 2) at both solutions",
             None,
         )
-    elif gap:
+    elif gap is Verdict.HOLDS:
         verdict = Verdict.HOLDS_AFTER_CORRECTION
         summary = (
             "eqs. (6)-(7) are $F_m(w) - E_i\\inf F_{m,i}$ (loss above each task's own optimum), not eq. (2)'s "
@@ -245,165 +214,9 @@ def proposition1(ctx: CheckContext) -> Outcome:
             "n2 = m instance": ctx.seed_for("S3.PROP1/zero"),
         },
         data={
-            "matches_eq2": eq2,
-            "matches_per_task_gap": gap,
+            "matches_eq2": agreement(eq2),
+            "matches_per_task_gap": agreement(gap),
             "eq7_at_n2_eq_m": float(zero_eq7),
             "eq2_at_n2_eq_m": float(zero_eq2),
-        },
-    )
-
-
-# ---------------------------------------------------------------------------
-# S2.ORDER
-# ---------------------------------------------------------------------------
-
-#: Grid of the counterexample search: one-dimensional hard/easy pairs (ρ_E = 1, α = 1/ρ_E, w* = ±1).
-ORDER_GRID = {
-    "rho_h": (sympy.Rational(1, 10), sympy.Rational(1, 4), sympy.Rational(1, 2)),
-    "m": (10, 100, 1000),
-    "n2": (1, 2, 5, 10, 100, 1000),
-}
-
-
-def _one_dimensional_pair(rho_h: sympy.Rational) -> list[TaskFamily]:
-    return [TaskFamily(HALF, rho_h, 1), TaskFamily(HALF, 1, -1)]
-
-
-def order_search() -> list[tuple]:
-    """``(ρ_H, m, n2, E_m(w_NAL*), E_m(w_MAML*(n2)))`` over :data:`ORDER_GRID`, exact (eq. (2))."""
-    found = []
-    for rho_h in ORDER_GRID["rho_h"]:
-        families = _one_dimensional_pair(rho_h)
-        w_nal = nal_solution(families)
-        for m in ORDER_GRID["m"]:
-            nal = excess_risk(w_nal, families, 0, 1, m)
-            for n2 in ORDER_GRID["n2"]:
-                found.append(
-                    (
-                        rho_h,
-                        m,
-                        n2,
-                        nal,
-                        excess_risk(maml_solution(families, 1, n2), families, 0, 1, m),
-                    )
-                )
-    return found
-
-
-@check("S2.ORDER")
-def maml_never_worse(ctx: CheckContext) -> Outcome:
-    """E_m(w_MAML*) ≤ E_m(w_NAL*): an identity for n2 = m; an exact counterexample search for n2 ≠ m."""
-    rows, outcomes = [], []
-    for families, step, m, _, rng in _environments(ctx, "S2.ORDER/points"):
-        w_nal, w_m = nal_solution(families), maml_solution(families, step, m)
-        Qbar = sum((f.weight * q_matrix(f.Sigma, step, m) for f in families), sympy.zeros(2))
-        gap = compare(
-            excess_risk(w_nal, families, noise, step, m)
-            - excess_risk(w_m, families, noise, step, m),
-            HALF * ((w_nal - w_m).T * Qbar * (w_nal - w_m))[0, 0],
-            rng,
-        )
-        zero = compare(excess_risk(w_m, families, noise, step, m), sympy.Integer(0), rng)
-        positive = all(Qbar[:k, :k].det() > 0 for k in (1, 2))
-        outcomes.append(
-            None if None in (gap.holds, zero.holds) else bool(gap.holds and zero.holds and positive)
-        )
-        rows.append((str(step), m, _cell(gap), _cell(zero), positive))
-    search = order_search()
-    worse = [r for r in search if r[4] > r[3]]
-    ratio_row = max(search, key=lambda r: r[4] / r[3]) if search else None
-    n2_equal_m = _decide(outcomes)
-    if n2_equal_m is None:
-        verdict, summary, correction = (
-            Verdict.NOT_CHECKED,
-            "symbolic and mpmath routes disagree",
-            None,
-        )
-    elif not n2_equal_m:
-        verdict, summary, correction = (
-            Verdict.FAILS,
-            "even with n2 = m, w_MAML* does not minimise F_m",
-            None,
-        )
-    elif worse:
-        verdict = Verdict.HOLDS_AFTER_CORRECTION
-        rho_h, m_, n2_, nal_, maml_ = ratio_row
-        summary = (
-            "for the population solutions with $n_2 = m$, $\\mathcal E_m(w^*_{MAML}) = 0 \\le \\mathcal E_m(w^*_{NAL})$; with $n_2 \\ne m$ "
-            f"MAML can be worse: {len(worse)} of {len(search)} grid points, e.g. $\\rho_H = {sympy.latex(rho_h)}$, $m = {m_}$, $n_2 = {n2_}$: "
-            f"$\\mathcal E_m(w^*_{{MAML}})/\\mathcal E_m(w^*_{{NAL}}) = {float(maml_ / nal_):.3g}$"
-        )
-        correction = "\\mathcal E_m(w^*_{MAML}) \\le \\mathcal E_m(w^*_{NAL}) \\text{ when } n_2 = m \\text{ (population solutions); not in general for } n_2 \\ne m"
-    else:
-        verdict, correction = Verdict.HOLDS, None
-        summary = "$n_2 = m$: identity; no counterexample for $n_2 \\ne m$ on the search grid"
-    table_rows = tuple(
-        (
-            f"${sympy.latex(r[0])}$",
-            r[1],
-            r[2],
-            float(r[3]),
-            float(r[4]),
-            "MAML worse" if r[4] > r[3] else "",
-        )
-        for r in search
-        if r[4] > r[3]
-    )
-    return Outcome(
-        verdict=verdict,
-        summary=summary,
-        evidence=[
-            Formula(
-                "derived, $n_2 = m$",
-                "\\mathcal E_m(w^*_{NAL}) - \\mathcal E_m(w^*_{MAML}) = \\tfrac12\\|w^*_{NAL} - w^*_{MAML}\\|^2_{E_i[Q_i^{(m)}]} \\ge 0,\\quad \\mathcal E_m(w^*_{MAML}) = 0",
-            ),
-            Table(
-                (
-                    "α",
-                    "$m = n_2$",
-                    "difference = quadratic form",
-                    "$\\mathcal E_m(w^*_{MAML}) = 0$",
-                    "$E_iQ_i^{(m)} \\succ 0$",
-                ),
-                tuple(rows),
-                caption="Random exact environments (d = 2, symbolic w*_k).",
-            ),
-            Table(
-                (
-                    "$\\rho_H$",
-                    "m",
-                    "$n_2$",
-                    "$\\mathcal E_m(w^*_{NAL})$",
-                    "$\\mathcal E_m(w^*_{MAML})$",
-                    "",
-                ),
-                table_rows,
-                caption=f"The {len(worse)} of {len(search)} grid points where MAML is worse. "
-                "Exact counterexample search, eq. (2) excess risk: d = 1, tasks (ρ_H, w* = 1) and (ρ_E = 1, w* = −1), "
-                "weights ½, α = 1/ρ_E = 1. The Prop. 1 reading adds the same constant to both columns, so the ordering is the same.",
-            ),
-            Text(
-                "The claim concerns the empirical solutions of eqs. (3)-(4); the population solutions are checked here, "
-                "where the surrogate argument ('(4) is a surrogate for (1)') is exact only for $n_2 = m$."
-            ),
-        ],
-        correction=correction,
-        choices=[
-            Choice(
-                "solutions",
-                "population (eq. 5)",
-                "the finite-sample statement is not a theorem of the paper",
-            ),
-            Choice(
-                "search grid",
-                {k: [str(v) for v in vals] for k, vals in ORDER_GRID.items()},
-                "hard/easy pairs like Sec. 3.1",
-            ),
-        ],
-        seeds={"environments": ctx.seed_for("S2.ORDER/points")},
-        data={
-            "n2_equal_m_holds": n2_equal_m,
-            "counterexamples": len(worse),
-            "grid_points": len(search),
         },
     )

@@ -11,6 +11,7 @@ for the "+ O(α²)" reading, through first-order coefficients in α (see
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -18,7 +19,9 @@ import sympy as sp
 
 from maml_landscape.context import CheckContext
 from maml_landscape.evidence import Formula, Table, Text
+from maml_landscape.profiles import Sizes
 from maml_landscape.registry import check
+from maml_landscape.theory import quadratic_tasks as qt
 from maml_landscape.theory.inequality_up_to_alpha2 import (
     RULE,
     TALLY_HEADERS,
@@ -31,29 +34,24 @@ from maml_landscape.theory.printed.theorem1 import (
     eq33_constant,
     eq36_constant,
 )
-from maml_landscape.theory.quadratic_tasks import (
-    QuadraticPair,
-    Spectra,
-    first_order_coefficient,
-    gradient_norms_squared,
-    gradient_ratio_squared,
-    isotropic_ratios,
-    maml_objective,
-    maml_stationary_point,
-    maml_stationary_point_first_order,
-    nal_stationary_point,
-    post_adaptation_norms_squared,
-    post_adaptation_ratio_squared,
-    random_rational_pair,
-    squared_norm,
-)
+from maml_landscape.theory.quadratic_tasks import QuadraticPair, Spectra
+from maml_landscape.theory.symbols import ALPHA, BETA_2, L_1
 from maml_landscape.verdicts import Choice, Outcome, Verdict
 
 ALPHA_FRACTIONS = (sp.Rational(1, 10), sp.Rational(1, 4), sp.Rational(1, 2), sp.Rational(3, 4), sp.Integer(1))
 ISOTROPIC_EXAMPLES = ((1, 2), (1, 3), (sp.Rational(1, 2), 1), (2, sp.Rational(5, 2)))
 
 
-def _instances(quick: bool, seed: int) -> list[tuple[str, QuadraticPair, Spectra]]:
+@dataclass(frozen=True)
+class QuadraticSizes:
+    #: dimensions of the random rational general-Hessian pairs, one pair each
+    random_dims: tuple[int, ...]
+
+
+SIZES = Sizes(quick=QuadraticSizes(random_dims=(2, 3)), paper=QuadraticSizes(random_dims=(2,) * 8 + (3,) * 6))
+
+
+def _instances(random_dims: tuple[int, ...], seed: int) -> list[tuple[str, QuadraticPair, Spectra]]:
     """Isotropic examples (exact, d = 2) and random rational general-Hessian pairs."""
     cases = []
     for h1, h2 in ISOTROPIC_EXAMPLES:
@@ -61,9 +59,8 @@ def _instances(quick: bool, seed: int) -> list[tuple[str, QuadraticPair, Spectra
         pair = QuadraticPair(h1 * sp.eye(2), h2 * sp.eye(2), sp.Matrix([1, 0]), sp.Matrix([-1, 1]))
         cases.append((f"isotropic h=({h1}, {h2})", pair, Spectra(h1, h1, h2, h2)))
     rng = np.random.default_rng(seed)
-    dims = (2, 3) if quick else (2,) * 8 + (3,) * 6
-    for n, d in enumerate(dims):
-        pair, spectra = random_rational_pair(rng, d)
+    for n, d in enumerate(random_dims):
+        pair, spectra = qt.random_rational_pair(rng, d)
         cases.append((f"random #{n} (d={d})", pair, spectra))
     return cases
 
@@ -84,7 +81,7 @@ def _first_order_violated(constant, squared_ratio: sp.Expr, alpha: sp.Symbol, sp
 
     Returns ``(violated, r_1 - c_1)``: violated iff ``r_0 > c_0`` or (``r_0 = c_0`` and ``r_1 > c_1``).
     """
-    r0, r1 = first_order_coefficient(squared_ratio, alpha)
+    r0, r1 = qt.first_order_coefficient(squared_ratio, alpha)
     printed = constant(alpha, spectra.beta2, spectra.L1)
     c0 = sp.simplify(printed.subs(alpha, 0))
     c1 = sp.simplify(sp.diff(printed, alpha).subs(alpha, 0))
@@ -93,28 +90,27 @@ def _first_order_violated(constant, squared_ratio: sp.Expr, alpha: sp.Symbol, sp
 
 
 @lru_cache(maxsize=4)
-def _compare(quick: bool, seed: int) -> dict:
+def _compare(random_dims: tuple[int, ...], seed: int) -> dict:
     """Exact comparisons of eqs. 13, 29, 36 on every instance of one profile (cached per run)."""
-    alpha = sp.Symbol("alpha", positive=True)
     tallies = {name: FormTally(name) for name in ("eq. 13", "eq. 29", "eq. 36")}
     constants = {"eq. 13": eq13_constant, "eq. 29": eq29_constant, "eq. 36": eq36_constant}
     rows = []
-    for label, pair, spectra in _instances(quick, seed):
+    for label, pair, spectra in _instances(random_dims, seed):
         # First order: w(α) = w_0 + α w_1 (exact), ratios r = r_0 + r_1 α + O(α²).
-        w_first = maml_stationary_point_first_order(pair, alpha)
+        w_first = qt.maml_stationary_point_first_order(pair, ALPHA)
         ratios_first = {
-            "pre": gradient_ratio_squared(pair, w_first),
-            "post": post_adaptation_ratio_squared(pair, w_first, alpha),
+            "pre": qt.gradient_ratio_squared(pair, w_first),
+            "post": qt.post_adaptation_ratio_squared(pair, w_first, ALPHA),
         }
         for name, tally in tallies.items():
             kind = "post" if name == "eq. 29" else "pre"
-            violated, gap = _first_order_violated(constants[name], ratios_first[kind], alpha, spectra)
+            violated, gap = _first_order_violated(constants[name], ratios_first[kind], ALPHA, spectra)
             tally.add_first_order(gap, violated)
         # Exact comparisons at α = q / L_2 (Theorem 1: α ≤ 1/L_2; Lemma 1, eq. 29: α < 1/L_2).
         for q in ALPHA_FRACTIONS:
             a = q / spectra.L2
-            w = maml_stationary_point(pair, a)
-            norms = {"pre": gradient_norms_squared(pair, w), "post": post_adaptation_norms_squared(pair, w, a)}
+            w = qt.maml_stationary_point(pair, a)
+            norms = {"pre": qt.gradient_norms_squared(pair, w), "post": qt.post_adaptation_norms_squared(pair, w, a)}
             ratios = {kind: (sp.sqrt(num / den) if den != 0 else None) for kind, (num, den) in norms.items()}
             for name, tally in tallies.items():
                 kind = "post" if name == "eq. 29" else "pre"
@@ -133,7 +129,7 @@ def _compare(quick: bool, seed: int) -> dict:
 
 def _isotropic_evidence() -> tuple[dict, list]:
     """Symbolic isotropic ratios and their differences from the printed constants."""
-    pre, post, (alpha, h1, h2) = isotropic_ratios(2)
+    pre, post, (alpha, h1, h2) = qt.isotropic_ratios(2)
     diffs = {
         "eq. 13": sp.factor(sp.simplify(pre - eq13_constant(alpha, h2, h1))),
         "eq. 36": sp.simplify(pre - eq36_constant(alpha, h2, h1)),
@@ -154,7 +150,7 @@ def _counterexample() -> dict:
     pair = QuadraticPair(h1 * sp.eye(2), h2 * sp.eye(2), sp.Matrix([1, 0]), sp.Matrix([-1, 1]))
     found = {}
     for a in (sp.Rational(1, 8), sp.Rational(1, 4), sp.Rational(1, 2)):
-        ratio = sp.sqrt(gradient_ratio_squared(pair, maml_stationary_point(pair, a)))
+        ratio = sp.sqrt(qt.gradient_ratio_squared(pair, qt.maml_stationary_point(pair, a)))
         found[str(a)] = (ratio, eq13_constant(a, h2, h1))
     return found
 
@@ -163,11 +159,10 @@ def _counterexample() -> dict:
 def theorem1_quadratic(ctx: CheckContext) -> Outcome:
     """Eq. (13) against the exact ratio on quadratic task pairs (isotropic symbolic + random rational)."""
     diffs, blocks = _isotropic_evidence()
-    result = _compare(ctx.quick, ctx.seed_for("S4.THM1/quadratic-pairs"))
+    result = _compare(SIZES.of(ctx).random_dims, ctx.seed_for("S4.THM1/quadratic-pairs"))
     tally: FormTally = result["tallies"]["eq. 13"]
     verdict = tally.verdict
-    alpha, beta2, L2 = sp.symbols("alpha beta_2 L_2", positive=True)
-    nonpositive_from = sp.solve(sp.Eq(eq13_constant(alpha, beta2, 0), 0), alpha)[0]
+    nonpositive_from = sp.solve(sp.Eq(eq13_constant(ALPHA, BETA_2, 0), 0), ALPHA)[0]
     counter = _counterexample()
     counter_rows = tuple((a, str(r), str(c), str(sp.nsimplify(r - c))) for a, (r, c) in counter.items())
     eq36 = result["tallies"]["eq. 36"]
@@ -211,14 +206,13 @@ def theorem1_quadratic(ctx: CheckContext) -> Outcome:
 
 def _general_identity() -> bool:
     """Symbolic check, general symmetric 2×2 H_i: ``∇F_∞(w) = ½ Σ_i (I - αH_i)² ∇f_i(w)``."""
-    alpha = sp.Symbol("alpha")
     hs = [sp.Matrix([[a, b], [b, c]]) for a, b, c in
           (sp.symbols("p1 q1 s1"), sp.symbols("p2 q2 s2"))]
     w1, w2, w = (sp.Matrix(sp.symbols(f"{n}0:2")) for n in ("a", "b", "x"))
     pair = QuadraticPair(hs[0], hs[1], w1, w2)
-    F = maml_objective(pair, alpha, w)
+    F = qt.maml_objective(pair, ALPHA, w)
     gradient = sp.Matrix([sp.diff(F, wk) for wk in w])
-    claimed = sum(((sp.eye(2) - alpha * H) ** 2 * pair.gradient(i, w)
+    claimed = sum(((sp.eye(2) - ALPHA * H) ** 2 * pair.gradient(i, w)
                    for i, H in ((1, hs[0]), (2, hs[1]))), sp.zeros(2, 1)) / 2
     return (gradient - claimed).applyfunc(sp.expand) == sp.zeros(2, 1)
 
@@ -227,10 +221,9 @@ def _general_identity() -> bool:
 def lemma1_quadratic(ctx: CheckContext) -> Outcome:
     """Eqs. (29), (33), (36) against exact ratios on quadratic task pairs."""
     diffs, blocks = _isotropic_evidence()
-    result = _compare(ctx.quick, ctx.seed_for("S4.THM1/quadratic-pairs"))
+    result = _compare(SIZES.of(ctx).random_dims, ctx.seed_for("S4.THM1/quadratic-pairs"))
     tallies = [result["tallies"]["eq. 29"], result["tallies"]["eq. 36"]]
-    alpha, beta2, L1 = sp.symbols("alpha beta_2 L_1", positive=True)
-    eq33_matches_eq29 = sp.simplify(eq33_constant(alpha, beta2, L1) * eq29_constant(alpha, beta2, L1) - 1) == 0
+    eq33_matches_eq29 = sp.simplify(eq33_constant(ALPHA, BETA_2, L_1) * eq29_constant(ALPHA, BETA_2, L_1) - 1) == 0
     identity = _general_identity()
     verdict = combined_verdict(tallies)
     if not (identity and eq33_matches_eq29):
@@ -270,8 +263,8 @@ def nal_quadratic(ctx: CheckContext) -> Outcome:
     """At the NAL stationary point of two general quadratic tasks, ‖∇f_1‖ = ‖∇f_2‖ (symbolic)."""
     hs = [sp.Matrix([[a, b], [b, c]]) for a, b, c in (sp.symbols("p1 q1 s1"), sp.symbols("p2 q2 s2"))]
     pair = QuadraticPair(hs[0], hs[1], sp.Matrix(sp.symbols("a0:2")), sp.Matrix(sp.symbols("b0:2")))
-    w_nal = nal_stationary_point(pair)
-    difference = sp.simplify(squared_norm(pair.gradient(1, w_nal)) - squared_norm(pair.gradient(2, w_nal)))
+    w_nal = qt.nal_stationary_point(pair)
+    difference = sp.simplify(qt.squared_norm(pair.gradient(1, w_nal)) - qt.squared_norm(pair.gradient(2, w_nal)))
     verdict = Verdict.HOLDS if difference == 0 else Verdict.FAILS
     return Outcome(
         verdict=verdict,

@@ -1,4 +1,4 @@
-"""Shared machinery of the general linear-regression checks: exact identity tests with an mpmath cross-check.
+"""Exact identity tests with an mpmath cross-check: how a derived expression is compared with a printed one.
 
 A derived expression and a printed one are compared twice: the symbolic difference
 is cancelled to a canonical rational function (exact), and both sides are evaluated
@@ -10,19 +10,38 @@ where it is non-zero is returned as the counterexample.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import mpmath
 import numpy as np
 import sympy
 
-from maml_landscape.theory.population import TaskFamily
+from maml_landscape.theory.symbols import D, M
 
 DIGITS = 50
 #: Relative disagreement above which mpmath calls two values different (at 50 digits).
 NUMERIC_TOLERANCE = mpmath.mpf(10) ** (-35)
 
 Sampler = Callable[[np.random.Generator], sympy.Rational]
+
+
+@dataclass(frozen=True)
+class PointSizes:
+    """How many random rational points an independent route (mpmath, population module) is evaluated at."""
+
+    points: int
+
+#: Integer values for the positive real m, d of Secs. 3.1-3.2 (:mod:`maml_landscape.theory.symbols`).
+INTEGER_SAMPLERS = {
+    M: lambda rng: sympy.Integer(int(rng.integers(5, 500))),
+    D: lambda rng: sympy.Integer(int(rng.integers(1, 30))),
+}
+
+
+def to_mpf(value) -> mpmath.mpf:
+    """An exact rational (or integer) as an mpmath number at the working precision: ``p / q``."""
+    value = sympy.Rational(value)
+    return mpmath.mpf(value.p) / value.q
 
 
 def random_rational(
@@ -69,7 +88,7 @@ def mp_relative_difference(derived, printed, symbols, points: list[dict]) -> flo
     worst = mpmath.mpf(0)
     with mpmath.workdps(DIGITS):
         for point in points:
-            args = [mpmath.mpf(point[s].p) / point[s].q for s in symbols]
+            args = [to_mpf(point[s]) for s in symbols]
             try:
                 pairs = [(f(*args), g(*args)) for f, g in zip(lhs, rhs, strict=True)]
             except ZeroDivisionError:  # a singular point of both sides: skip it
@@ -89,7 +108,6 @@ class IdentityComparison:
     counterexample: dict | None = None
     derived_at: object = None
     printed_at: object = None
-    notes: list[str] = field(default_factory=list)
 
     @property
     def numeric_zero(self) -> bool:
@@ -163,66 +181,3 @@ def latex_point(point: dict) -> str:
         f"{sympy.latex(k)} = {sympy.latex(v)}"
         for k, v in sorted(point.items(), key=lambda kv: str(kv[0]))
     )
-
-
-def symmetric_symbols(name: str, d: int) -> sympy.Matrix:
-    """A general symmetric ``d×d`` matrix of symbols ``name_{ij}`` (``i ≤ j``)."""
-    return sympy.Matrix(
-        d, d, lambda i, j: sympy.Symbol(f"{name}_{{{min(i, j) + 1}{max(i, j) + 1}}}")
-    )
-
-
-def general_symbols(name: str, d: int) -> sympy.Matrix:
-    """A general (non-symmetric) ``d×d`` matrix of symbols ``name_{ij}``."""
-    return sympy.Matrix(d, d, lambda i, j: sympy.Symbol(f"{name}_{{{i + 1}{j + 1}}}"))
-
-
-def column_symbols(name: str, d: int) -> sympy.Matrix:
-    return sympy.Matrix(d, 1, lambda i, _: sympy.Symbol(f"{name}_{{{i + 1}}}"))
-
-
-def discrete_tasks(families: list[TaskFamily]) -> tuple[list, list, list]:
-    """``(weights, Sigmas, w_stars)`` of an environment of single tasks (``w_cov = 0``), for the printed formulas."""
-    if any(not f.w_cov.is_zero_matrix for f in families):
-        raise ValueError("the printed formulas take single tasks; use families with w_cov = 0")
-    return (
-        [f.weight for f in families],
-        [sympy.Matrix(f.Sigma) for f in families],
-        [sympy.Matrix(f.w_mean) for f in families],
-    )
-
-
-def random_spd(rng: np.random.Generator, d: int) -> sympy.Matrix:
-    """A random symmetric positive definite rational matrix ``B Bᵀ + I/4`` (entries of B in [-1, 1])."""
-    B = sympy.Matrix(d, d, lambda i, j: random_rational(rng, -1, 1, 4))
-    return B * B.T + sympy.eye(d) / 4
-
-
-def random_environment(rng: np.random.Generator, d: int = 2, tasks: int = 2) -> list[TaskFamily]:
-    """Single tasks with random SPD rational ``Σ_k``, random rational weights and symbolic solutions ``w_k*``."""
-    raw = [int(rng.integers(1, 6)) for _ in range(tasks)]
-    return [
-        TaskFamily(
-            sympy.Rational(r, sum(raw)),
-            random_spd(rng, d),
-            sympy.Matrix(d, 1, lambda i, _, k=k: sympy.Symbol(f"w^*_{{{k + 1}{i + 1}}}")),
-        )
-        for k, r in enumerate(raw)
-    ]
-
-
-def covariance_samplers(Sigma: sympy.Matrix) -> dict:
-    """Samplers making a symbolic symmetric ``Σ`` (d ≤ 3) positive definite: diagonal in [1, 3], off-diagonal in [-1/3, 1/3].
-
-    Gershgorin: each eigenvalue is at least ``1 - 2/3 > 0``, so counterexamples are genuine covariances.
-    """
-    samplers = {}
-    for i in range(Sigma.shape[0]):
-        for j in range(Sigma.shape[1]):
-            entry = Sigma[i, j]
-            if isinstance(entry, sympy.Symbol):
-                if i == j:
-                    samplers[entry] = lambda rng: sympy.Rational(int(rng.integers(12, 37)), 12)
-                else:
-                    samplers[entry] = lambda rng: sympy.Rational(int(rng.integers(-4, 5)), 12)
-    return samplers
