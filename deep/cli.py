@@ -370,11 +370,10 @@ def run_command(args: argparse.Namespace) -> int:
         if table is None:
             return 0
         print(render(table))
-        from maml_landscape.deep.data import load_pools
-        from maml_landscape.deep.runner import plan_for
+        from maml_landscape.deep.runner import load_plan
 
-        pools = load_pools(args.experiment, paths.data_dir, paths.cache_dir, options.split_seed, False)
-        failed = failed_jobs(plan_for(args.experiment, profile, options, pools), paths, profile.name)
+        _, plan = load_plan(args.experiment, profile, options, paths)
+        failed = failed_jobs(plan, paths, profile.name)
         if failed:
             more = f" (and {len(failed) - 1} more; 'deep status' lists them)" if len(failed) > 1 else ""
             raise ExecutorError(f"job failed: {failed[0]}{more}")

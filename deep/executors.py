@@ -37,7 +37,7 @@ from maml_landscape.deep.config import Profile, RunConfig, config_hash
 from maml_landscape.deep.errors import InputError
 from maml_landscape.deep.plans import PlanOptions
 from maml_landscape.deep.results import write_json
-from maml_landscape.deep.runner import Paths, load_run, plan_for, result_path, write_tables
+from maml_landscape.deep.runner import Paths, load_plan, result_path, stored_run, write_tables
 from maml_landscape.validate import printable
 
 EXECUTORS = ("inline", "local", "slurm")
@@ -246,14 +246,11 @@ def submit_experiment(
 
     Returns the full-budget table when the jobs were waited for, else None.
     """
-    from maml_landscape.deep.data import load_pools
-
-    pools = load_pools(experiment, paths.data_dir, paths.cache_dir, options.split_seed, verify_checksum)
-    plan = plan_for(experiment, profile, options, pools)
+    pools, plan = load_plan(experiment, profile, options, paths, verify_checksum)
     states = job_states(plan, paths, profile.name)
     todo = [
         c for c in plan
-        if load_run(result_path(paths, profile, c), config_hash(c)) is None
+        if stored_run(paths, profile, c) is None
         and states[c.name][0] not in ("queued", "running")
     ]
     alive = sum(states[c.name][0] in ("queued", "running") for c in plan)
@@ -320,7 +317,7 @@ def failed_jobs(plan: list[RunConfig], paths: Paths, profile: str) -> list[str]:
     lines = []
     for config in plan:
         state, record = job_states([config], paths, profile)[config.name]
-        done = load_run(result_path(paths, profile, config), config_hash(config)) is not None
+        done = stored_run(paths, profile, config) is not None
         if record is not None and state == "ended" and not done:
             lines.append(f"{config.name}: {last_error(record.get('stderr'))} "
                          f"(log: {printable(record.get('stderr') or '')})")

@@ -99,19 +99,15 @@ def plan_runs(
     for seed in profile.seeds:
         for setting in settings:
             for algorithm in algorithms:
-                runs.append(_run(experiment, setting, algorithm, seed, profile, options, alphabets))
+                fields = _task_fields(experiment, setting, algorithm, options, alphabets)
+                runs.append(run_config(experiment, setting, algorithm, seed, profile, options, **fields))
     return runs
 
 
-def _run(
-    experiment: str,
-    setting: str,
-    algorithm: str,
-    seed: int,
-    profile: Profile,
-    options: PlanOptions,
-    alphabets: tuple[str, ...],
-) -> RunConfig:
+def _task_fields(
+    experiment: str, setting: str, algorithm: str, options: PlanOptions, alphabets: tuple[str, ...]
+) -> dict[str, object]:
+    """The experiment's own fields of one run (:func:`run_config`'s ``task_fields``)."""
     nal = algorithm.startswith("nal")
     if experiment == "omniglot":
         if not alphabets:
@@ -130,13 +126,7 @@ def _run(
         ]
         p_hard = float(setting.removeprefix("p="))
         nal_per_class = CIFAR_NAL_PER_CLASS if nal else 0
-    return run_config(
-        experiment,
-        setting,
-        algorithm,
-        seed,
-        profile,
-        options,
+    return dict(
         alphabets=groups,
         easy_nk=easy_nk,
         hard_nk=hard_nk,

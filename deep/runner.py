@@ -65,10 +65,12 @@ def table_tag(options: PlanOptions, profile: Profile | None = None) -> str:
     return "-".join(parts)
 
 
-def plan_for(
-    experiment: str, profile: Profile, options: PlanOptions, pools: Pools
-) -> list[RunConfig]:
-    return plan_runs(experiment, profile, options, alphabets=pools.train.group_names)
+def load_plan(
+    experiment: str, profile: Profile, options: PlanOptions, paths: Paths, verify_checksum: bool = False
+) -> tuple[Pools, list[RunConfig]]:
+    """The experiment's data pools (from ``paths``' data and cache folders) and its planned runs."""
+    pools = load_pools(experiment, paths.data_dir, paths.cache_dir, options.split_seed, verify_checksum)
+    return pools, plan_runs(experiment, profile, options, alphabets=pools.train.group_names)
 
 
 def load_run(path: Path, digest: str) -> dict[str, Any] | None:
@@ -92,6 +94,11 @@ def result_path(paths: Paths, profile: Profile | str, config: RunConfig) -> Path
     """Where the result of ``config`` is stored (its name and config hash in the file name)."""
     name = profile if isinstance(profile, str) else profile.name
     return run_path(paths.results_dir, name, config.name, config_hash(config), config.experiment)
+
+
+def stored_run(paths: Paths, profile: Profile | str, config: RunConfig) -> dict[str, Any] | None:
+    """The finished result of ``config`` (:func:`load_run` at :func:`result_path`), None if not done."""
+    return load_run(result_path(paths, profile, config), config_hash(config))
 
 
 def train_and_store(
@@ -140,12 +147,9 @@ def run_experiment(
 
     Returns the table of the full budget (:func:`write_tables`).
     """
-    pools = load_pools(
-        experiment, paths.data_dir, paths.cache_dir, options.split_seed, verify_checksum
-    )
-    plan = plan_for(experiment, profile, options, pools)
+    pools, plan = load_plan(experiment, profile, options, paths, verify_checksum)
     for number, config in enumerate(plan, 1):
-        if load_run(result_path(paths, profile, config), config_hash(config)) is None:
+        if stored_run(paths, profile, config) is None:
             label = f"[{number}/{len(plan)}] {config.name}"
             progress = Progress(label, config.iterations, enabled=show_progress)
             train_and_store(config, pools, paths, profile.name, progress, stop_after, allow_code_change)
@@ -156,8 +160,8 @@ def tabulate(
     experiment: str, profile: Profile, options: PlanOptions, paths: Paths
 ) -> dict[str, Any]:
     """The tables of whatever runs of the plan are finished (the rest listed as missing)."""
-    pools = load_pools(experiment, paths.data_dir, paths.cache_dir, options.split_seed, False)
-    return write_tables(experiment, profile, options, paths, pools, plan_for(experiment, profile, options, pools))
+    pools, plan = load_plan(experiment, profile, options, paths)
+    return write_tables(experiment, profile, options, paths, pools, plan)
 
 
 def write_tables(
@@ -175,7 +179,7 @@ def write_tables(
     """
     runs, missing = [], []
     for config in plan:
-        result = load_run(result_path(paths, profile, config), config_hash(config))
+        result = stored_run(paths, profile, config)
         (runs.append(result) if result is not None else missing.append(config.name))
     notes = [profile.description, pools.description]
     if experiment == "omniglot":

@@ -7,12 +7,11 @@ from pathlib import Path
 
 from maml_landscape.deep.checkpoints import checkpoint_path, checkpoint_state
 from maml_landscape.deep.config import Profile, config_hash
-from maml_landscape.deep.data import load_pools
 from maml_landscape.deep.errors import CheckpointError
 from maml_landscape.deep.executors import describe_job, job_states
 from maml_landscape.deep.plans import PlanOptions
 from maml_landscape.deep.results import failure_path
-from maml_landscape.deep.runner import Paths, load_run, plan_for, result_path
+from maml_landscape.deep.runner import Paths, load_plan, load_run, result_path
 from maml_landscape.validate import printable
 
 
@@ -26,8 +25,7 @@ def status(
     for a submitted job; ``checkpoint k/N (resumes)``; ``bad checkpoint: <why and how to
     restart>``; ``to do``.
     """
-    pools = load_pools(experiment, paths.data_dir, paths.cache_dir, options.split_seed, False)
-    plan = plan_for(experiment, profile, options, pools)
+    _, plan = load_plan(experiment, profile, options, paths)
     jobs = job_states(plan, paths, profile.name)
     states = []
     for config in plan:

@@ -88,7 +88,10 @@ def _check_nal_data(X: np.ndarray, y: np.ndarray) -> None:
         )
 
 
-def _check_episodes(X_in: np.ndarray, y_in: np.ndarray, X_out: np.ndarray, y_out: np.ndarray) -> None:
+def _check_episodes(
+    X_in: np.ndarray, y_in: np.ndarray, X_out: np.ndarray, y_out: np.ndarray, alpha: float
+) -> float:
+    """Check the episode layout (the targets may be the noise ``z``), then α; return α as a float."""
     if X_in.ndim < 4 or y_in.shape != X_in.shape[:-1] or y_out.shape != X_out.shape[:-1]:
         raise ValueError(
             "MAML episodes must be X_in (..., T, tau, n2, d), y_in (..., T, tau, n2), "
@@ -100,6 +103,7 @@ def _check_episodes(X_in: np.ndarray, y_in: np.ndarray, X_out: np.ndarray, y_out
             f"inner and outer episodes must share (..., T, tau) and d; got X_in {X_in.shape}, X_out {X_out.shape} "
             "(split each task's samples with split_episodes)"
         )
+    return _check_alpha(alpha)
 
 
 def _gram(X: np.ndarray) -> np.ndarray:
@@ -200,15 +204,11 @@ def maml_objective(
     ``w (..., d)`` broadcasts against the leading axes of the data; returns shape (...).
     ``alpha`` must be positive and finite.
     """
-    _check_episodes(X_in, y_in, X_out, y_out)
-    alpha = _check_alpha(alpha)
-    adapted = _inner_step(w[..., None, None, :], X_in, y_in, alpha, inner)
-    with np.errstate(over="ignore", invalid="ignore"):
-        value = np.mean(_loss(adapted, X_out, y_out, outer), axis=(-2, -1))
-    return _finite(
-        "maml_objective(w, X_in, y_in, X_out, y_out, alpha)", value,
-        w=w, X_in=X_in, y_in=y_in, X_out=X_out, y_out=y_out,
-    )
+
+    def mean_outer_loss(alpha: float, adapted: np.ndarray) -> np.ndarray:
+        return np.mean(_loss(adapted, X_out, y_out, outer), axis=(-2, -1))
+
+    return _after_inner_step("maml_objective", mean_outer_loss, w, X_in, y_in, X_out, y_out, alpha, inner)
 
 
 def maml_gradient(
@@ -226,17 +226,31 @@ def maml_gradient(
     ``P̂_ij = I - α c_in X^inᵀX^in`` is the (symmetric) Jacobian of the inner step;
     ``alpha`` must be positive and finite.
     """
-    _check_episodes(X_in, y_in, X_out, y_out)
-    alpha = _check_alpha(alpha)
-    adapted = _inner_step(w[..., None, None, :], X_in, y_in, alpha, inner)
-    with np.errstate(over="ignore", invalid="ignore"):
+
+    def mean_chain_rule(alpha: float, adapted: np.ndarray) -> np.ndarray:
         outer_gradient = _scale(outer, X_out.shape[-2]) * _xty(X_out, _predict(X_out, adapted) - y_out)
         through_inner = outer_gradient - alpha * _scale(inner, X_in.shape[-2]) * np.einsum(
             "...ij,...j->...i", _gram(X_in), outer_gradient
         )
-        value = np.mean(through_inner, axis=(-3, -2))
+        return np.mean(through_inner, axis=(-3, -2))
+
+    return _after_inner_step("maml_gradient", mean_chain_rule, w, X_in, y_in, X_out, y_out, alpha, inner)
+
+
+def _after_inner_step(name: str, value_at: Callable[[float, np.ndarray], np.ndarray], w: np.ndarray,
+                      X_in: np.ndarray, y_in: np.ndarray, X_out: np.ndarray, y_out: np.ndarray,
+                      alpha: float, inner: str) -> np.ndarray:
+    """``value_at(α, adapted)`` at every episode's adapted point, checked finite (eq. 4's objective, gradient).
+
+    ``adapted (..., T, τ, d)`` is the inner step from ``w`` on each episode's inner samples;
+    a non-finite value is blamed on the input that holds a NaN or inf (the message names ``name``).
+    """
+    alpha = _check_episodes(X_in, y_in, X_out, y_out, alpha)
+    adapted = _inner_step(w[..., None, None, :], X_in, y_in, alpha, inner)
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = value_at(alpha, adapted)
     return _finite(
-        "maml_gradient(w, X_in, y_in, X_out, y_out, alpha)", value,
+        f"{name}(w, X_in, y_in, X_out, y_out, alpha)", value,
         w=w, X_in=X_in, y_in=y_in, X_out=X_out, y_out=y_out,
     )
 
@@ -294,8 +308,7 @@ def maml_normal_equations(
     ``P̂ w + u``, so ``H = c_out mean_ij P̂ X^outᵀX^out P̂`` and
     ``b = c_out mean_ij P̂ X^outᵀ (y^out - X^out u)``. ``alpha`` must be positive and finite.
     """
-    _check_episodes(X_in, y_in, X_out, y_out)
-    alpha = _check_alpha(alpha)
+    alpha = _check_episodes(X_in, y_in, X_out, y_out, alpha)
     d = X_in.shape[-1]
     c_in, c_out = _scale(inner, X_in.shape[-2]), _scale(outer, X_out.shape[-2])
     with np.errstate(over="ignore", invalid="ignore"):
@@ -376,8 +389,7 @@ def maml_solution_printed(
     ``Q̂_ij = P̂_ij X^outᵀX^out P̂_ij``, ``P̂_ij = I_d - (α/n2) X^inᵀX^in``; ``w_star (..., T, d)``,
     ``z_in``/``z_out`` the noise of the inner/outer samples.
     """
-    _check_episodes(X_in, z_in, X_out, z_out)
-    alpha = _check_alpha(alpha)
+    alpha = _check_episodes(X_in, z_in, X_out, z_out, alpha)
     n2, d = X_in.shape[-2], X_in.shape[-1]
     with np.errstate(over="ignore", invalid="ignore"):
         P = np.eye(d) - (alpha / n2) * _gram(X_in)

@@ -16,7 +16,7 @@ estimators report entrywise means and standard errors.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 import numpy as np
@@ -100,6 +100,16 @@ def _chunks(samples: int, floats_per_sample: int, max_floats: int) -> Iterator[i
         done += step
 
 
+def _chunked_mean(
+    samples: int, floats_per_sample: int, max_floats: int, draw: Callable[[int], np.ndarray]
+) -> MonteCarloEstimate:
+    """The Monte Carlo mean of ``samples`` draws, ``draw(count)`` giving ``count`` at once per chunk."""
+    moments = _RunningMoments()
+    for count in _chunks(samples, floats_per_sample, max_floats):
+        moments.add(draw(count))
+    return moments.result()
+
+
 def _covariance_root(sigma: np.ndarray) -> np.ndarray:
     sigma = finite_array("sigma", sigma)
     if sigma.ndim != 2 or sigma.shape[0] != sigma.shape[1]:
@@ -136,11 +146,12 @@ def gram_sandwich_mc(
     d = root.shape[0]
     if A.shape != (d, d):
         raise ValueError(f"A must have the shape of sigma, ({d}, {d}), got {A.shape}")
-    moments = _RunningMoments()
-    for count in _chunks(samples, n * d + 3 * d * d, max_floats):
+
+    def sandwiches(count: int) -> np.ndarray:
         gram = _gram_matrices(rng, root, n, count)
-        moments.add(gram @ A @ gram)
-    return moments.result()
+        return gram @ A @ gram
+
+    return _chunked_mean(samples, n * d + 3 * d * d, max_floats, sandwiches)
 
 
 def q_matrix_mc(
@@ -157,44 +168,12 @@ def q_matrix_mc(
     s = check_sample_count("s", s)
     sigma = root @ root.T
     d = root.shape[0]
-    moments = _RunningMoments()
-    for count in _chunks(samples, s * d + 3 * d * d, max_floats):
+
+    def q_matrices(count: int) -> np.ndarray:
         P = np.eye(d) - alpha * _gram_matrices(rng, root, s, count)
-        moments.add(np.swapaxes(P, -1, -2) @ sigma @ P)
-    return moments.result()
+        return np.swapaxes(P, -1, -2) @ sigma @ P
 
-
-def _post_adaptation_losses(
-    rng: np.random.Generator,
-    env: Environment,
-    inits: np.ndarray,
-    alpha: float,
-    m: int,
-    count: int,
-    test_points: int,
-    normalisation: str,
-    task_optimum: bool,
-) -> np.ndarray:
-    """Per sampled task, the test loss after one SGD step from each initialisation: (count, k).
-
-    A task and its w* are drawn, m adaptation samples (X̂, ŷ), the step
-    w_i = w - α ∇f̂(w; X̂, ŷ) is taken from every row of ``inits`` (and from w_i* itself
-    when ``task_optimum``), and ½(<w_i, x> - y)² is averaged over ``test_points`` fresh
-    test points of the same task. All initialisations share the random numbers.
-    """
-    family_index, w_star = env.sample_tasks(rng, count)
-    X_hat, y_hat = env.sample_data(rng, family_index, w_star, m)
-    starts = np.broadcast_to(inits, (count, *inits.shape))
-    if task_optimum:
-        starts = np.concatenate([starts, w_star[:, None, :]], axis=1)
-    residual = np.einsum("cmd,ckd->ckm", X_hat, starts) - y_hat[:, None, :]
-    gradient = np.einsum("cmd,ckm->ckd", X_hat, residual)
-    if normalisation == "mean":
-        gradient /= m
-    adapted = starts - alpha * gradient
-    X_test, y_test = env.sample_data(rng, family_index, w_star, test_points)
-    prediction = np.einsum("ctd,ckd->ckt", X_test, adapted)
-    return 0.5 * ((prediction - y_test[:, None, :]) ** 2).mean(axis=2)
+    return _chunked_mean(samples, s * d + 3 * d * d, max_floats, q_matrices)
 
 
 def _loss_estimate(
@@ -211,7 +190,14 @@ def _loss_estimate(
     normalisation: str = "mean",
     task_optimum: bool = False,
 ) -> MonteCarloEstimate:
-    """Monte Carlo mean of Σ_j weights[j] · loss_j over sampled tasks (see _post_adaptation_losses)."""
+    """Monte Carlo mean over sampled tasks of Σ_j weights[j] · loss_j, loss_j the test loss after one SGD step.
+
+    Per sample a task and its w* are drawn, m adaptation samples (X̂, ŷ), the step
+    w_i = w - α ∇f̂(w; X̂, ŷ) is taken from every row of ``inits`` (and from w_i* itself,
+    as the last loss, when ``task_optimum``), and ½(<w_i, x> - y)² is averaged over
+    ``test_points`` fresh test points of the same task. All initialisations share the
+    random numbers.
+    """
     alpha = check_step_size(alpha)
     m = check_sample_count("m", m)
     test_points = check_sample_count("test_points", test_points)
@@ -219,13 +205,24 @@ def _loss_estimate(
         raise ValueError(f"normalisation must be one of {NORMALISATIONS}, got {normalisation!r}")
     k = inits.shape[0] + int(task_optimum)
     floats = env.dim * (m + test_points + 3 * k) + k * (m + test_points)
-    moments = _RunningMoments()
-    for count in _chunks(samples, floats, max_floats):
-        losses = _post_adaptation_losses(
-            rng, env, inits, alpha, m, count, test_points, normalisation, task_optimum
-        )
-        moments.add(losses @ weights)
-    return moments.result()
+
+    def weighted_losses(count: int) -> np.ndarray:
+        family_index, w_star = env.sample_tasks(rng, count)
+        X_hat, y_hat = env.sample_data(rng, family_index, w_star, m)
+        starts = np.broadcast_to(inits, (count, *inits.shape))
+        if task_optimum:
+            starts = np.concatenate([starts, w_star[:, None, :]], axis=1)
+        residual = np.einsum("cmd,ckd->ckm", X_hat, starts) - y_hat[:, None, :]
+        gradient = np.einsum("cmd,ckm->ckd", X_hat, residual)
+        if normalisation == "mean":
+            gradient /= m
+        adapted = starts - alpha * gradient
+        X_test, y_test = env.sample_data(rng, family_index, w_star, test_points)
+        prediction = np.einsum("ctd,ckd->ckt", X_test, adapted)
+        losses = 0.5 * ((prediction - y_test[:, None, :]) ** 2).mean(axis=2)  # (count, k)
+        return losses @ weights
+
+    return _chunked_mean(samples, floats, max_floats, weighted_losses)
 
 
 def meta_loss_mc(
@@ -293,16 +290,9 @@ def excess_risk_mc(
     w_MAML* with n2 = m). ``paired=False``: Monte Carlo F_m(w) minus the exact inf F_m.
     """
     if paired:
+        optimum = maml_solution(env, alpha, m)
         return meta_loss_difference_mc(
-            rng,
-            env,
-            w,
-            maml_solution(env, alpha, m),
-            alpha,
-            m,
-            samples,
-            test_points=test_points,
-            max_floats=max_floats,
+            rng, env, w, optimum, alpha, m, samples, test_points=test_points, max_floats=max_floats
         )
     loss = meta_loss_mc(
         rng, env, w, alpha, m, samples, test_points=test_points, max_floats=max_floats

@@ -26,6 +26,7 @@ per step:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 import numpy as np
 
@@ -49,12 +50,15 @@ EXACT = "exact (fresh batch per step)"
 PLUG_IN = "Monte Carlo plug-in (reuse_samples: one batch reused by every step)"
 
 
-@dataclass(frozen=True)
-class Pair:
-    """One quantity for both solutions."""
+T = TypeVar("T")
 
-    nal: float
-    maml: float
+
+@dataclass(frozen=True)
+class Pair(Generic[T]):
+    """One quantity for both solutions (a number here; Monte Carlo estimates in :mod:`.mc`)."""
+
+    nal: T
+    maml: T
 
 
 @dataclass(frozen=True)
@@ -74,8 +78,8 @@ class FamilyAnswer:
     weight: float
     lambda_min: float
     lambda_max: float
-    loss: Pair
-    distance: Pair
+    loss: Pair[float]
+    distance: Pair[float]
 
     @property
     def nearer(self) -> str:
@@ -94,9 +98,9 @@ class Answers:
     w_nal: np.ndarray
     w_maml: np.ndarray
     w_best: np.ndarray
-    meta_test_loss: Pair
-    risk_above_task_optima: Pair
-    excess_risk: Pair
+    meta_test_loss: Pair[float]
+    risk_above_task_optima: Pair[float]
+    excess_risk: Pair[float]
     gain: float
     alpha_star: AlphaStar
     families: tuple[FamilyAnswer, ...]
@@ -142,7 +146,7 @@ def _values(spec: EnvironmentSpec, seed: int) -> tuple[Values, float]:
     return values_at(spec, alpha, seed), alpha
 
 
-def _pair(row: np.ndarray) -> Pair:
+def _pair(row: np.ndarray) -> Pair[float]:
     return Pair(float(row[NAL]), float(row[MAML]))
 
 
@@ -152,17 +156,17 @@ def solutions(spec: EnvironmentSpec, seed: int = DEFAULT_SEED) -> tuple[np.ndarr
     return values.w_nal[0], values.w_maml[0]
 
 
-def meta_test_loss(spec: EnvironmentSpec, seed: int = DEFAULT_SEED) -> Pair:
+def meta_test_loss(spec: EnvironmentSpec, seed: int = DEFAULT_SEED) -> Pair[float]:
     """F(w) of eq. (1) at w_NAL and w_MAML: expected loss after adaptation, noise included."""
     return _pair(_values(spec, seed)[0].meta_test_loss[0])
 
 
-def risk_above_task_optima(spec: EnvironmentSpec, seed: int = DEFAULT_SEED) -> Pair:
+def risk_above_task_optima(spec: EnvironmentSpec, seed: int = DEFAULT_SEED) -> Pair[float]:
     """F(w) - E_i inf_v F_i(v) at both solutions: ½ E_i ‖w - w_i*‖²_{Q_i} (Proposition 1's convention)."""
     return _pair(_values(spec, seed)[0].risk_above_task_optima[0])
 
 
-def excess_risk(spec: EnvironmentSpec, seed: int = DEFAULT_SEED) -> Pair:
+def excess_risk(spec: EnvironmentSpec, seed: int = DEFAULT_SEED) -> Pair[float]:
     """F(w) - inf_v F(v) at both solutions (eq. (2)); MAML's is 0 when n_train = m."""
     return _pair(_values(spec, seed)[0].excess_risk[0])
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from maml_landscape.explore.answers import Answers, values_at
+from maml_landscape.explore.answers import Answers, Pair, values_at
 from maml_landscape.numerics import Environment, MonteCarloEstimate
 from maml_landscape.progress import Progress
 from maml_landscape.stats import z_threshold
@@ -29,6 +29,8 @@ CONFIDENCE = 0.999
 CHUNK_FLOATS = 2**21
 #: Columns of :class:`Simulation.losses`: the initialisations, then the task's own w*.
 NAL, MAML, BEST, OWN = 0, 1, 2, 3
+#: Monte Carlo estimates of one quantity for both solutions.
+EstimatePair = Pair[MonteCarloEstimate]
 
 
 def interval(estimate: MonteCarloEstimate, confidence: float = CONFIDENCE) -> tuple[float, float]:
@@ -97,14 +99,6 @@ def simulate(rng: np.random.Generator, env: Environment, inits: np.ndarray, alph
         if progress is not None:
             progress.update(progress.done + count)
     return Simulation(np.concatenate(families), np.concatenate(losses))
-
-
-@dataclass(frozen=True)
-class EstimatePair:
-    """Monte Carlo estimates of one quantity for both solutions."""
-
-    nal: MonteCarloEstimate
-    maml: MonteCarloEstimate
 
 
 @dataclass(frozen=True)
