@@ -142,6 +142,12 @@ def two_routes(agreements: Iterable[bool | None]) -> Verdict:
     return Verdict.HOLDS if all(agreements) else Verdict.FAILS
 
 
+def routes_summary(verdict: Verdict, holds: str, fails: str, disagree: str = ROUTES_DISAGREE) -> str:
+    """The summary of a :func:`two_routes` verdict: ``holds``, ``fails`` or ``disagree``."""
+    return {Verdict.HOLDS: holds, Verdict.FAILS: fails, Verdict.NOT_CHECKED: disagree}[verdict]
+
+
+
 def graded(holds: bool, approximate: bool) -> Verdict:
     """``holds`` within the strict tolerance, ``approximate`` within the loose one, else ``fails``."""
     if holds:

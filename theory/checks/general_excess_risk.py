@@ -15,7 +15,6 @@ from maml_landscape.context import CheckContext
 from maml_landscape.evidence import Formula, Table, Text
 from maml_landscape.profiles import Sizes
 from maml_landscape.registry import check
-from maml_landscape.theory.checks.rendering import routes_summary
 from maml_landscape.theory.comparison import DIGITS, compare
 from maml_landscape.theory.exact_environments import (
     column_symbols,
@@ -34,7 +33,7 @@ from maml_landscape.theory.population import (
 )
 from maml_landscape.theory.printed import general as printed
 from maml_landscape.theory.symbols import HALF, NOISE
-from maml_landscape.verdicts import Choice, Outcome, two_routes
+from maml_landscape.verdicts import Choice, Outcome, routes_summary, two_routes
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ from maml_landscape.evidence import Formula, Table, Text
 from maml_landscape.profiles import Sizes
 from maml_landscape.registry import check
 from maml_landscape.theory.adaptation import q_isotropic, q_matrix
-from maml_landscape.theory.checks.rendering import routes_summary
 from maml_landscape.theory.comparison import DIGITS, IdentityComparison, compare, latex_point
 from maml_landscape.theory.exact_environments import (
     covariance_samplers,
@@ -31,7 +30,14 @@ from maml_landscape.theory.gaussian_moments import (
 )
 from maml_landscape.theory.printed import general as printed
 from maml_landscape.theory.symbols import ALPHA, D_INT, RHO, N, S
-from maml_landscape.verdicts import ROUTES_DISAGREE, Choice, Outcome, Verdict, two_routes
+from maml_landscape.verdicts import (
+    ROUTES_DISAGREE,
+    Choice,
+    Outcome,
+    Verdict,
+    routes_summary,
+    two_routes,
+)
 
 
 @dataclass(frozen=True)

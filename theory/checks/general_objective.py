@@ -17,7 +17,6 @@ import sympy
 from maml_landscape.context import CheckContext
 from maml_landscape.evidence import Formula, Table, Text
 from maml_landscape.registry import check
-from maml_landscape.theory.checks.rendering import routes_summary
 from maml_landscape.theory.comparison import DIGITS, compare, latex_point
 from maml_landscape.theory.exact_environments import (
     column_symbols,
@@ -28,7 +27,14 @@ from maml_landscape.theory.exact_environments import (
 from maml_landscape.theory.population import TaskFamily, inner_loss_gradients, meta_loss
 from maml_landscape.theory.printed import general as printed
 from maml_landscape.theory.symbols import ALPHA, M_INT, NOISE, RHO
-from maml_landscape.verdicts import ROUTES_DISAGREE, Choice, Outcome, Verdict, two_routes
+from maml_landscape.verdicts import (
+    ROUTES_DISAGREE,
+    Choice,
+    Outcome,
+    Verdict,
+    routes_summary,
+    two_routes,
+)
 
 
 def _symbolic_task(d: int = 2) -> TaskFamily:

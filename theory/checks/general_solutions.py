@@ -13,7 +13,7 @@ from maml_landscape.context import CheckContext
 from maml_landscape.evidence import Formula, Table, Text
 from maml_landscape.profiles import Sizes
 from maml_landscape.registry import check
-from maml_landscape.theory.checks.rendering import agreement, identity_cell, routes_summary
+from maml_landscape.theory.checks.rendering import agreement, identity_cell
 from maml_landscape.theory.comparison import DIGITS, compare
 from maml_landscape.theory.exact_environments import (
     CaseSizes,
@@ -31,7 +31,14 @@ from maml_landscape.theory.population import (
 )
 from maml_landscape.theory.printed import general as printed
 from maml_landscape.theory.symbols import NOISE
-from maml_landscape.verdicts import ROUTES_DISAGREE, Choice, Outcome, Verdict, two_routes
+from maml_landscape.verdicts import (
+    ROUTES_DISAGREE,
+    Choice,
+    Outcome,
+    Verdict,
+    routes_summary,
+    two_routes,
+)
 
 SIZES = Sizes(quick=CaseSizes(environments=2, tasks=2), paper=CaseSizes(environments=6, tasks=None))
 

@@ -15,7 +15,7 @@ from maml_landscape.theory.comparison import (
     IdentityComparison,
     latex_point,
 )
-from maml_landscape.verdicts import ROUTES_DISAGREE, Verdict
+from maml_landscape.verdicts import Verdict
 
 REDUCTION_TEXT = Text(
     "Reduction used (App. A.2): with $\\Sigma_k = \\rho_k I_d$ the adaptation matrix is "
@@ -85,6 +85,3 @@ def agreement(verdict: Verdict) -> bool | None:
     return {Verdict.HOLDS: True, Verdict.FAILS: False}.get(verdict)
 
 
-def routes_summary(verdict: Verdict, holds: str, fails: str, disagree: str = ROUTES_DISAGREE) -> str:
-    """The summary of a :func:`~maml_landscape.verdicts.two_routes` verdict: ``holds``, ``fails`` or ``disagree``."""
-    return {Verdict.HOLDS: holds, Verdict.FAILS: fails, Verdict.NOT_CHECKED: disagree}[verdict]
