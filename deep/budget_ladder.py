@@ -73,7 +73,7 @@ def budget_ladder(
 ) -> list[Table | Text]:
     """The contrasts and the gap to the paper at every stored budget of ``chosen``'s runs."""
     tables = sorted(
-        (t for t in load_tables(ctx.out_dir / "deep") if _same_runs(t, chosen)), key=table_budget
+        (t for t in load_tables(ctx.deep_dir) if _same_runs(t, chosen)), key=table_budget
     )
     if len({table_budget(t) for t in tables}) < 2:
         return []

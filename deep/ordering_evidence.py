@@ -30,13 +30,13 @@ COMMANDS = {
 
 
 def missing_results(ctx: CheckContext, experiments: tuple[str, ...]) -> Outcome:
-    commands = "; or ".join(COMMANDS[e].format(out=ctx.out_dir) for e in experiments)
+    commands = "; or ".join(COMMANDS[e].format(out=ctx.deep_dir.parent) for e in experiments)
     problems: list[str] = []
-    load_tables(ctx.out_dir / "deep", problems)
+    load_tables(ctx.deep_dir, problems)
     damaged = f" (unusable: {'; '.join(problems)})" if problems else ""
     return Outcome(
         Verdict.NOT_CHECKED,
-        f"no {' or '.join(experiments)} results under {ctx.out_dir / 'deep'}{damaged}; "
+        f"no {' or '.join(experiments)} results under {ctx.deep_dir}{damaged}; "
         f"run: {commands}",
     )
 

@@ -40,7 +40,7 @@ def find_table(ctx: CheckContext, experiment: str) -> dict[str, Any] | None:
     kept, the longest training budget, profile rank, runs done."""
     tables = [
         t
-        for t in load_tables(ctx.out_dir / "deep")
+        for t in load_tables(ctx.deep_dir)
         if t["experiment"] == experiment and t["profile"] in PROFILE_RANK
     ]
     if not tables:

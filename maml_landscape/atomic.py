@@ -13,7 +13,7 @@ it was last written before this process started), unless a pending journal still
 needs it (below).
 
 Several files that must change together (the report set claims.json, claims.md,
-report.tex) are written with :func:`write_file_set`: every file first goes to an
+report.tex, html/index.html) are written with :func:`write_file_set`: every file first goes to an
 fsynced temporary file, then a small journal (:data:`JOURNAL_NAME`, itself written
 atomically) lists the renames, then the renames run, then the journal is deleted. A
 process killed in between leaves the journal; :func:`finish_pending` (run by the next
@@ -45,11 +45,11 @@ _TMP_NAME = re.compile(r"\.tmp-(?P<pid>\d+)-[0-9a-f]{8}\..+\.tmp", re.DOTALL)
 _NAME_ROOM = 200  # keeps ".tmp-<pid>-<token>." + name + ".tmp" under the usual 255-byte limit
 
 
-def _create_temp(path: Path) -> Path:
-    """A new empty temporary file beside ``path``, mode ``0o666 & ~umask``."""
+def _create_temp(path: Path, folder: Path) -> Path:
+    """A new empty temporary file for ``path`` in ``folder``, mode ``0o666 & ~umask``."""
     name = path.name[-_NAME_ROOM:]
     while True:
-        tmp = path.parent / f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}.{name}.tmp"
+        tmp = folder / f"{TMP_PREFIX}{os.getpid()}-{secrets.token_hex(4)}.{name}.tmp"
         try:
             handle = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
         except FileExistsError:
@@ -80,16 +80,18 @@ def fsync_dir(folder: Path) -> None:
         os.close(handle)
 
 
-def prepare(path: Path, write: Callable[[Path], None]) -> Path:
-    """``write(tmp)`` on a new temporary file beside ``path``, fsynced; return ``tmp`` (not renamed).
+def prepare(path: Path, write: Callable[[Path], None], folder: Path | None = None) -> Path:
+    """``write(tmp)`` on a new temporary file for ``path``, fsynced; return ``tmp`` (not renamed).
 
-    The temporary file is removed when ``write`` fails (or the process is interrupted).
-    Stale temporary files of earlier, killed runs in the folder are removed first.
+    The temporary file lies in ``folder`` (default: beside ``path``; on the same file
+    system, so the rename stays atomic). It is removed when ``write`` fails (or the process
+    is interrupted). Stale temporary files of earlier, killed runs there are removed first.
     """
     path = Path(path)
+    folder = path.parent if folder is None else Path(folder)
     path.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_temps(path.parent)
-    tmp = _create_temp(path)
+    remove_stale_temps(folder)
+    tmp = _create_temp(path, folder)
     try:
         write(tmp)
         _fsync_file(tmp)
@@ -173,9 +175,11 @@ def _read_journal(folder: Path) -> list[tuple[str, str]] | None:
         ok = isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)
         if ok:
             tmp, target = pair
-            ok = (
-                tmp.startswith(TMP_PREFIX) and not target.startswith(TMP_PREFIX)
-                and all(p not in ("", ".", "..") and "/" not in p and "\0" not in p for p in pair)
+            parts = target.split("/")
+            ok = (  # a temporary file in the folder itself; a target in it or below it
+                tmp.startswith(TMP_PREFIX) and "/" not in tmp and "\0" not in tmp
+                and not parts[-1].startswith(TMP_PREFIX)
+                and all(p not in ("", ".", "..") and "\0" not in p for p in parts)
             )
         if not ok:
             raise ValueError(f"the journal lists a rename that it cannot have written: {pair!r:.80}")
@@ -234,17 +238,20 @@ def finish_pending(folder: Path) -> bool:
     for tmp, target in renames:
         if os.path.lexists(folder / tmp):
             os.replace(folder / tmp, folder / target)
-    fsync_dir(folder)
+    for parent in {(folder / target).parent for _, target in renames}:
+        fsync_dir(parent)
     os.unlink(folder / JOURNAL_NAME)
     fsync_dir(folder)
     return True
 
 
 def write_file_set(folder: Path, files: Mapping[str, Callable[[Path], None]]) -> list[Path]:
-    """Replace the files ``files`` (name in ``folder`` -> ``write(tmp)``) all together.
+    """Replace the files ``files`` (path relative to ``folder`` -> ``write(tmp)``) all together.
 
-    After a crash at any point, :func:`finish_pending` leaves either all old files or
-    all new ones. The caller holds the folder's lock (one writer at a time).
+    A file may lie in a subfolder (``html/index.html``); its temporary file lies in
+    ``folder`` itself, where the journal protects it. After a crash at any point,
+    :func:`finish_pending` leaves either all old files or all new ones. The caller holds
+    the folder's lock (one writer at a time).
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -255,7 +262,7 @@ def write_file_set(folder: Path, files: Mapping[str, Callable[[Path], None]]) ->
     temps: dict[str, Path] = {}
     try:
         for name, write in files.items():
-            temps[name] = prepare(folder / name, write)
+            temps[name] = prepare(folder / name, write, folder)
         journal = {"renames": [[tmp.name, name] for name, tmp in temps.items()]}
         write_text_atomically(folder / JOURNAL_NAME, json.dumps(journal, indent=1) + "\n")
     except BaseException:

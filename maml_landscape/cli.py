@@ -8,20 +8,25 @@ is recorded as "not checked" with the traceback).
 from __future__ import annotations
 
 import argparse
+import functools
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
 
 from maml_landscape import __version__, validate
-from maml_landscape.claims import CLAIM_IDS, CLAIMS
+from maml_landscape.claims import CLAIM_IDS, CLAIMS, get_claim
 from maml_landscape.context import CheckContext
 from maml_landscape.errors import InputError, UsageError
 from maml_landscape.explore.command import add_explore
 from maml_landscape.profiles import PROFILES
 from maml_landscape.progress import format_seconds
 from maml_landscape.provenance import provenance
-from maml_landscape.report.markdown import claim_section
+from maml_landscape.report.pdf import compile_pdf, latex_tool
+from maml_landscape.report.short_summary import short_summary
+from maml_landscape.report.stored import expected_runtimes, peek_ledger, stored_ids
+from maml_landscape.report.terminal import FORMATS, print_claim
 from maml_landscape.report.write import (
     ReportError,
     ledger_lock,
@@ -33,6 +38,7 @@ from maml_landscape.report.write import (
 )
 from maml_landscape.runner import run_claims
 from maml_landscape.validate import printable
+from maml_landscape.verify_run import deep_results_dir, keep_record
 
 __all__ = ["DEFAULT_OUT", "DEFAULT_SEED", "InputError", "ReportError", "UsageError", "build_parser", "main"]
 
@@ -79,33 +85,46 @@ def _writable_dir(path: Path) -> Path:
 def _verify(args: argparse.Namespace) -> int:
     # Everything the user gave is checked before any check runs, so bad input changes nothing.
     out = _writable_dir(args.out)
-    load_ledger(out)  # an existing file that is not a ledger is refused, not overwritten
+    stored = load_ledger(out)  # an existing file that is not a ledger is refused, not overwritten
     if args.readme:
         read_readme(args.readme)
-    ctx = CheckContext(profile=args.profile, seed=args.seed, out_dir=out)
+    if args.pdf:
+        latex_tool()  # no LaTeX installed: refused now, not after the checks
+    wanted = list(dict.fromkeys(args.claim or CLAIM_IDS))
+    kept = stored_ids(stored, args.profile, args.seed) & set(wanted) if args.resume else set()
+    to_run = [i for i in wanted if i not in kept]
+    deep_dir = deep_results_dir(out, DEFAULT_OUT)
+    if deep_dir is not None and any(get_claim(i).area == "deep" for i in to_run):
+        print(f"reading stored deep results from {printable(deep_dir)} ({printable(out / 'deep')} has none)", file=sys.stderr)
+    ctx = CheckContext(profile=args.profile, seed=args.seed, out_dir=out, deep_results_dir=deep_dir)
+    prov = provenance(run_profile=args.profile, run_seed=args.seed)
     start = time.monotonic()
-    records, crashed = run_claims(args.claim, ctx, show_progress=not args.no_progress)
+    records, crashed = run_claims(to_run, ctx, show_progress=not args.no_progress,
+                                  costs=expected_runtimes(stored, to_run, args.profile)
+                                  or expected_runtimes(peek_ledger(DEFAULT_OUT), to_run, args.profile),
+                                  on_record=functools.partial(keep_record, out, prov))
     # Read, merge and write under the folder's lock: a concurrent partial run into the
     # same folder is merged in, not overwritten (the checks above ran outside the lock).
     with ledger_lock(out):
-        ledger = merge(load_ledger(out), records, provenance(run_profile=args.profile, run_seed=args.seed))
+        ledger = merge(load_ledger(out), records, prov)
         paths = write_reports(ledger, out)
         if args.readme:
             update_readme(args.readme, ledger)
             paths.append(args.readme)
-    counts: dict[str, int] = {}
-    for record in records:
-        counts[record["verdict"]] = counts.get(record["verdict"], 0) + 1
-    print(
-        f"verified {len(records)} claim(s) in {format_seconds(time.monotonic() - start)}: "
-        + ", ".join(f"{n} {v}" for v, n in counts.items())
-    )
+    if args.pdf:
+        paths.append(compile_pdf(out))
+    claims = [c for c in ledger["claims"] if c["id"] in wanted]
+    width = shutil.get_terminal_size().columns
+    print(short_summary(claims, format_seconds(time.monotonic() - start), width, cut=sys.stdout.isatty()))
+    if kept:
+        print(f"--resume: kept {len(kept)} claim(s) already stored for profile {args.profile}, seed {args.seed}; "
+              f"ran {len(records)}")
     print("wrote " + ", ".join(printable(p) for p in paths))
     if crashed:
         print(f"error: the checks of {', '.join(crashed)} crashed (recorded as 'not checked'; see the report)", file=sys.stderr)
         return 3
-    if args.fail_on == "fails" and counts.get("fails"):
-        failing = [r["id"] for r in records if r["verdict"] == "fails"]
+    failing = [c["id"] for c in claims if c["verdict"] == "fails"]
+    if args.fail_on == "fails" and failing:
         print(f"--fail-on fails: {', '.join(failing)} fail", file=sys.stderr)
         return 1
     return 0
@@ -131,10 +150,12 @@ def _show(args: argparse.Namespace) -> int:
         out = _writable_dir(args.out)
         if record is None:
             print(f"no stored result for {args.claim_id} in {printable(args.out)}; running its checks (profile {args.profile})", file=sys.stderr)
-        ctx = CheckContext(profile=args.profile, seed=args.seed, out_dir=out)
+        ctx = CheckContext(profile=args.profile, seed=args.seed, out_dir=out,
+                           deep_results_dir=deep_results_dir(out, DEFAULT_OUT))
         records, _ = run_claims([args.claim_id], ctx, show_progress=False)
         record = records[0]
-    print(claim_section(record, anchor=False))
+    fmt = args.format or ("rich" if sys.stdout.isatty() else "md")
+    print_claim(record, fmt, sys.stdout)
     return 0
 
 
@@ -155,13 +176,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     verify = sub.add_parser(
         "verify",
-        help="run the checks and write reports/claims.{md,json} and reports/report.tex",
+        help="run the checks and write reports/claims.{md,json}, reports/report.tex and reports/html/",
         description="Run the checks of all claims (or those given with --claim) and write the ledger: "
         "claims.md (summary table + a section per claim), claims.json (machine-readable, with "
-        "provenance) and report.tex (compiles with pdflatex). The three files are replaced together "
-        "(a killed run leaves the old set or the new one, never a mix). With --claim, the other claims "
-        "of an existing claims.json in --out are kept, each with the profile and seed it was run with; "
-        "concurrent runs into one --out are serialised by a lock on the folder (Linux/POSIX flock).",
+        "provenance), report.tex (compiles with pdflatex; --pdf compiles it to report.pdf) and "
+        "html/index.html (the ledger as one page for a browser, offline; figures from figures/). "
+        "The files are replaced together (a killed run leaves the old set or the new one, never a mix), "
+        "after every finished claim: an interrupted run keeps what it finished, and --resume reruns only "
+        "the rest. With --claim, the other claims of an existing claims.json in --out are kept, each "
+        "with the profile and seed it was run with; concurrent runs into one --out are serialised by a "
+        "lock on the folder (Linux/POSIX flock). The deep claims read stored CNN results from --out's "
+        "deep/, or from reports/deep/ when that has none. The run ends with a short summary: one line "
+        "per claim that fails, is approximate or was not checked.",
     )
     verify.add_argument("--claim", action="append", type=_claim_id, metavar="ID", help="check only this claim (repeatable)")
     verify.add_argument("--profile", choices=list(PROFILES), default="quick",
@@ -172,6 +198,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="exit 1 when a claim's verdict is 'fails' (default: never; verdicts are results, not errors)")
     verify.add_argument("--readme", type=_README, metavar="PATH",
                         help="also rewrite the ledger summary between the markers of this README")
+    verify.add_argument("--resume", action="store_true",
+                        help="run only the claims that --out's claims.json does not already hold for this "
+                        "--profile and --seed (after an interrupted run)")
+    verify.add_argument("--pdf", action="store_true",
+                        help="also compile report.tex to report.pdf with latexmk or pdflatex (build files in "
+                        "--out's .latex/); 'verify --resume --pdf' builds the PDF of a complete ledger without "
+                        "rerunning its checks")
     verify.add_argument("--no-progress", action="store_true", help="no progress display on stderr")
     verify.set_defaults(handler=_verify)
 
@@ -181,13 +214,17 @@ def build_parser() -> argparse.ArgumentParser:
     listing.set_defaults(handler=_list)
 
     show = sub.add_parser("show", help="print one claim's statement and evidence",
-                          description="Print one claim as printed, its verdict and its evidence (Markdown). "
+                          description="Print one claim as printed, its verdict and its evidence. "
                           "Uses the stored result in --out/claims.json, or runs the claim's checks when there is none.")
     show.add_argument("claim_id", type=_claim_id, metavar="ID")
     show.add_argument("--out", type=_OUT, default=DEFAULT_OUT, help="report folder (default: %(default)s)")
     show.add_argument("--run", action="store_true", help="run the checks even if a stored result exists")
     show.add_argument("--profile", choices=list(PROFILES), default="quick", help="profile when running (default: %(default)s)")
     show.add_argument("--seed", type=_SEED, default=DEFAULT_SEED, help="base seed when running (default: %(default)s)")
+    show.add_argument("--format", choices=FORMATS,
+                      help="rich: drawn for the terminal, math as Unicode (plain when the rich package is "
+                      "missing); md: the Markdown of claims.md; plain: text, math as Unicode; json: the "
+                      "claims.json record (default: rich on a terminal, md when piped)")
     show.set_defaults(handler=_show)
 
     add_explore(sub)
@@ -225,7 +262,8 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except KeyboardInterrupt:
-        print("maml-landscape: interrupted; reports already written are complete (writes are atomic)", file=sys.stderr)
+        print("maml-landscape: interrupted; the report folder keeps every finished claim (writes are atomic): "
+              "'verify --resume' runs the rest", file=sys.stderr)
         return 130
 
 

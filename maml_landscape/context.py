@@ -20,11 +20,14 @@ class CheckContext:
             for it from their module's :class:`maml_landscape.profiles.Sizes`.
         seed: the run's base seed; :meth:`seed_for` derives per-purpose seeds from it.
         out_dir: the report folder; figures go to ``out_dir / "figures"``.
+        deep_results_dir: where the stored CNN results (``maml-landscape deep run``) are
+            read from; None: ``out_dir / "deep"`` (see :attr:`deep_dir`).
     """
 
     profile: str
     seed: int
     out_dir: Path
+    deep_results_dir: Path | None = None
 
     def __post_init__(self) -> None:
         if self.profile not in PROFILES:
@@ -35,6 +38,11 @@ class CheckContext:
         path = self.out_dir / "figures"
         path.mkdir(parents=True, exist_ok=True)
         return path
+
+    @property
+    def deep_dir(self) -> Path:
+        """The folder of the stored deep results the checks read."""
+        return self.out_dir / "deep" if self.deep_results_dir is None else self.deep_results_dir
 
     def seed_for(self, purpose: str) -> int:
         """A seed for one purpose (e.g. ``"D.LEMMA2/mc"``), stable across runs and platforms."""

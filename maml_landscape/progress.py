@@ -23,16 +23,23 @@ def format_seconds(seconds: float) -> str:
     return f"{hours}h{minutes:02d}m"
 
 
+#: Seconds of expected work that must be done before their pace rescales the expected rest.
+PACE_AFTER_S = 10.0
+
+
 class Progress:
     """Progress of ``total`` steps; ``update(done, note)`` or ``advance(note)`` redraws.
 
     The rate and ETA count only the steps done since this display started (``start``, by
-    default one before the first update), so a resumed run gets an honest ETA.
+    default one before the first update), so a resumed run gets an honest ETA. With
+    ``costs`` (the expected seconds of each step, e.g. a stored run's runtimes) the ETA is
+    the expected seconds of the steps left, scaled by this run's pace once
+    :data:`PACE_AFTER_S` expected seconds are done; without, the mean time per step so far.
     """
 
     def __init__(self, label: str, total: int, start: int | None = None, stream: TextIO | None = None,
-                 enabled: bool = True, width: int = 24) -> None:
-        self.label, self.total, self.start = label, max(total, 1), start
+                 enabled: bool = True, width: int = 24, costs: list[float] | None = None) -> None:
+        self.label, self.total, self.start, self.costs = label, max(total, 1), start, costs
         self.stream = stream if stream is not None else sys.stderr
         self.enabled, self.width = enabled, width
         self.interactive = bool(getattr(self.stream, "isatty", lambda: False)())
@@ -55,12 +62,20 @@ class Progress:
         filled = int(self.width * min(done, self.total) / self.total)
         bar = "#" * filled + "-" * (self.width - filled)
         line = (f"{self.label} [{bar}] {done}/{self.total} {format_seconds(elapsed)} elapsed, "
-                f"{per_step:.2f}s/step, ETA {format_seconds(per_step * (self.total - done))}  {note}")
+                f"{per_step:.2f}s/step, ETA {format_seconds(self.eta(elapsed, per_step))}  {note}")
         if self.interactive:
             self.stream.write("\r\033[K" + line + ("\n" if final else ""))
         else:
             self.stream.write(line + "\n")
         self.stream.flush()
+
+    def eta(self, elapsed: float, per_step: float) -> float:
+        """Seconds left: from ``costs`` when given (see the class doc), else ``per_step`` each."""
+        if not self.costs:
+            return per_step * (self.total - self.done)
+        expected_done = sum(self.costs[self.start:self.done])
+        pace = elapsed / expected_done if expected_done >= PACE_AFTER_S else 1.0
+        return pace * sum(self.costs[self.done:])
 
     def advance(self, note: str = "") -> None:
         """One more step done; always shown (one line per step in a log)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from maml_landscape.claims import CLAIMS, Claim, get_claim
@@ -64,19 +64,29 @@ def _run_one(claim: Claim, run: Run) -> tuple[dict[str, Any], bool]:
     return to_jsonable(record), crashed
 
 
-def run_claims(claim_ids: Iterable[str] | None, ctx: CheckContext, show_progress: bool = True) -> tuple[list[dict[str, Any]], list[str]]:
-    """Run the checks of ``claim_ids`` (all claims when None), in ledger order.
+def run_claims(
+    claim_ids: Iterable[str] | None,
+    ctx: CheckContext,
+    show_progress: bool = True,
+    costs: list[float] | None = None,
+    on_record: Callable[[dict[str, Any]], None] | None = None,
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Run the checks of ``claim_ids`` (all claims when None), in the order given.
 
-    Returns the claim records and the IDs whose checks crashed.
+    ``costs`` are the expected seconds of each claim (for the ETA); ``on_record`` is
+    called with each claim's record as soon as it is finished (to keep it). Returns the
+    claim records and the IDs whose checks crashed.
     """
-    wanted = list(dict.fromkeys(claim_ids)) if claim_ids else [c.id for c in CLAIMS]
+    wanted = list(dict.fromkeys(claim_ids)) if claim_ids is not None else [c.id for c in CLAIMS]
     claims = [get_claim(i) for i in wanted]
-    progress = Progress("verify", len(claims), start=0, enabled=show_progress)
+    progress = Progress("verify", len(claims), start=0, enabled=show_progress, costs=costs)
     records, crashed, run = [], [], Run(ctx)
     for claim in claims:
         record, failed = _run_one(claim, run)
         records.append(record)
         if failed:
             crashed.append(claim.id)
+        if on_record is not None:
+            on_record(record)
         progress.advance(f"{claim.id}: {record['verdict']} ({record['runtime_s']:.1f}s)")
     return records, crashed

@@ -271,3 +271,33 @@ def test_a_killed_writer_leaves_one_generation(name, k, winner, tmp_path):
     assert _leftovers(tmp_path) == []
     for file in REPORT_SET:
         assert _mode(tmp_path / file) == 0o666 & ~mask
+
+
+# ------------------------------------------------------------------ a member in a subfolder
+
+@pytest.mark.parametrize("target, accepted", [
+    ("html/index.html", True), ("claims.json", True), ("../claims.json", False), ("html/../../x", False),
+    ("/etc/passwd", False), ("html//index.html", False), ("html/.tmp-1-0123abcd.x.tmp", False),
+])
+def test_a_journal_may_name_a_target_below_the_folder_never_outside(tmp_path, target, accepted):
+    from maml_landscape.atomic import finish_pending
+
+    (tmp_path / "html").mkdir()
+    tmp = tmp_path / f"{TMP_PREFIX}1-0123abcd.index.html.tmp"
+    tmp.write_text("new")
+    (tmp_path / JOURNAL_NAME).write_text(json.dumps({"renames": [[tmp.name, target]]}))
+    if accepted:
+        assert finish_pending(tmp_path) and (tmp_path / target).read_text() == "new"
+    else:
+        with pytest.raises(ValueError, match="cannot have written"):
+            finish_pending(tmp_path)
+
+
+def test_the_html_page_is_written_through_a_temp_file_in_the_report_folder(tmp_path):
+    """Its temporary file lies where the journal protects it (see test_a_killed_writer_leaves_one_generation)."""
+    from maml_landscape.atomic import write_file_set
+
+    seen = []
+    write_file_set(tmp_path, {"html/index.html": lambda tmp: (seen.append(tmp.parent), tmp.write_text("x"))})
+    assert seen == [tmp_path] and (tmp_path / "html" / "index.html").read_text() == "x"
+    assert _leftovers(tmp_path) == [] and _leftovers(tmp_path / "html") == []

@@ -37,6 +37,7 @@ def test_markdown_summary_escapes_pipes():
     assert "a\\|b" in summary_table(claims)
 
 
+@pytest.mark.slow  # a full verify (2-3 min); tests/test_report_pdf.py compiles the committed ledger in seconds
 @pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex not installed (apt-get install texlive-latex-recommended)")
 def test_report_tex_compiles_with_pdflatex(tmp_path):
     """The full quick ledger (every claim's real checks) renders to a LaTeX file that compiles."""

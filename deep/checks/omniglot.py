@@ -1,6 +1,6 @@
 """Table 1 (Omniglot): S5.OMNI from stored tables, at the paper's NAL rate.
 
-Reads the tables that ``maml-landscape deep run`` writes to ``ctx.out_dir / "deep"``;
+Reads the tables that ``maml-landscape deep run`` writes (``ctx.deep_dir``);
 trains nothing and never imports torch. The claim is a qualitative ordering, tested as
 contrasts with 95% intervals (:mod:`maml_landscape.deep.orderings`); the measured table
 is shown beside the paper's printed Table 4, with the same rule applied to the printed
@@ -63,7 +63,7 @@ def _hard_alphabet_sensitivity(ctx: CheckContext, chosen: dict[str, Any]) -> lis
             and hard_alphabets(t) != hard_alphabets(chosen)
         )
 
-    others = [t for t in load_tables(ctx.out_dir / "deep") if same_but_hard(t)]
+    others = [t for t in load_tables(ctx.deep_dir) if same_but_hard(t)]
     if not others:
         return []
     found = []

@@ -35,7 +35,7 @@ from maml_landscape.verdicts import Outcome, Verdict
 def _tuned_table(ctx: CheckContext, paper: dict[str, Any], rate: float) -> dict[str, Any] | None:
     """The table like ``paper`` (experiment, profile, task split) but with NAL's rate ``rate``."""
     split = task_split(paper.get("options", {}))
-    for table in load_tables(ctx.out_dir / "deep"):
+    for table in load_tables(ctx.deep_dir):
         options = table.get("options", {})
         if (
             table["experiment"] == paper["experiment"]
@@ -82,10 +82,10 @@ def tuned_outcome(
         f"--out-dir {ctx.out_dir}, then deep run {experiment} --profile {paper['profile']} "
         f"--nal-lr tuned --data-dir DIR --out-dir {ctx.out_dir}"
     )
-    tuning = load_tuning(ctx.out_dir / "deep", experiment, paper["profile"])
+    tuning = load_tuning(ctx.deep_dir, experiment, paper["profile"])
     tuned_at = ""
     if tuning is None and paper["profile"] == "cpu-long":  # the ladder reuses the cpu profile's rate
-        tuning = load_tuning(ctx.out_dir / "deep", experiment, "cpu")
+        tuning = load_tuning(ctx.deep_dir, experiment, "cpu")
         tuned_at = " (rate tuned at the cpu profile's 600 iterations, reused for the longer budget)"
     if tuning is None:
         return Outcome(Verdict.NOT_CHECKED, f"NAL's rate not tuned yet; run: {command}")

@@ -9,6 +9,13 @@ from typing import Any
 from maml_landscape.verdicts import Verdict
 
 VERDICT_ORDER = [v.value for v in Verdict]
+#: What each verdict means (Markdown), under the counts of every report.
+VERDICT_LEGEND = (
+    "Verdicts: *holds* (derived/measured and printed agree within the stated tolerance); "
+    "*holds after correction* (the printed form is wrong, the stated correction holds); "
+    "*approximate* (holds within the stated error in the stated region); "
+    "*fails* (counterexample or measured contradiction); *not checked* (reason given)."
+)
 
 
 def fmt_number(value: Any) -> str:
@@ -105,3 +112,28 @@ def settings_text(ledger: dict[str, Any], code: bool = True) -> str:
     profiles, seeds = claim_settings(claims)
     quote = (lambda v: f"`{v}`") if code else str
     return f"profile {_one_or_mixed(profiles, quote)}, seed {_one_or_mixed(seeds, str)}"
+
+
+def paper_section(claim_id: str) -> str:
+    """The part of the paper a claim ID names: ``S31.SOL`` is Sec. 3.1, ``C1.SGD`` App. C.1.
+
+    IDs are ``S<digits>`` (a section and its subsection), a letter with optional digits
+    (an appendix), or ``H`` (the headline claims of the abstract and introduction).
+    """
+    prefix = claim_id.split(".", 1)[0]
+    letter, digits = prefix[:1], prefix[1:]
+    if letter == "H" and not digits:
+        return "Abstract and introduction"
+    number = ".".join(digits)
+    if letter == "S" and digits.isdigit():
+        return f"Sec. {number}"
+    if letter.isalpha() and (not digits or digits.isdigit()):
+        return f"App. {letter}" + (f".{number}" if number else "")
+    return prefix
+
+
+def build_text(prov: dict[str, Any]) -> tuple[str, str]:
+    """The commit (``913541087507 (dirty)``) and the libraries (``numpy 2.4.6, ...``) of a provenance."""
+    git = prov["git"]
+    commit = (git["commit"][:12] + (" (dirty)" if git["dirty"] else "")) if git.get("commit") else "not a git checkout"
+    return commit, ", ".join(f"{k} {v}" for k, v in prov["libraries"].items() if v)

@@ -13,6 +13,7 @@ from typing import Any
 
 from maml_landscape.report.format import (
     MEASUREMENT_HEADERS,
+    build_text,
     first_line,
     fmt_number,
     grouped_blocks,
@@ -187,8 +188,7 @@ PREAMBLE = r"""\documentclass[10pt]{article}
 def render_latex(ledger: dict[str, Any], out_dir: Path) -> str:
     prov = ledger["provenance"]
     claims = ledger["claims"]
-    git = prov["git"]
-    commit = (git["commit"][:12] + (" (dirty)" if git["dirty"] else "")) if git.get("commit") else "not a git checkout"
+    commit, libraries = build_text(prov)
     summary_rows = [
         r"\hyperref[claim:" + c["id"] + "]{" + inline(c["id"]) + "} & " + inline(c["title"]) + " & "
         + _verdict(c["verdict"]) + " & " + inline(first_line(c["summary"], 110)) + r" \\"
@@ -204,7 +204,7 @@ def render_latex(ledger: dict[str, Any], out_dir: Path) -> str:
         r"\maketitle",
         inline(
             "P" + settings_text(ledger, code=False)[1:] + f"; maml-landscape {prov['version']}, commit {commit}; "
-            f"Python {prov['python']}; " + ", ".join(f"{k} {v}" for k, v in prov["libraries"].items() if v) + "."
+            f"Python {prov['python']}; {libraries}."
         ) + r"\par",
         r"\textbf{" + str(len(claims)) + " claims:} " + inline(counts) + r".\par",
         r"{\footnotesize\begin{longtable}{@{}p{0.12\linewidth}p{0.25\linewidth}p{0.13\linewidth}p{0.44\linewidth}@{}}",
