@@ -139,9 +139,15 @@ def test_preempted_slurm_job_requeues_resumes_and_matches_inline(slurm, data, tm
     _wait(lambda: "Restarts=1" in _scontrol(job), 60, "the requeue")
     _wait(lambda: "JobState=PENDING" in _scontrol(job), 20, "the requeued job to wait (BeginTime)")
     assert main(status) == 0 and f"queued (slurm job {job})" in capsys.readouterr().out
+    # SLURM holds a requeued job ~2 min (BeginTime) so that its new credential postdates the
+    # revoked one; the test shortens the hold, but only once the killed instance has left the
+    # node and a few seconds have passed (a release within the same second is refused by
+    # slurmd as "Job credential revoked" and the job ends; seen under load in CI).
+    _wait(lambda: _node_idle(), 60, "the killed instance to leave the node")
+    time.sleep(3)
 
     def resumed() -> bool:
-        if "JobState=PENDING" in _scontrol(job):  # SLURM holds a requeued job ~2 min (BeginTime)
+        if "JobState=PENDING" in _scontrol(job):
             subprocess.run(["scontrol", "update", f"jobid={job}", "StartTime=now"], check=False)
         return main(status) == 0 and "1/1 runs done" in capsys.readouterr().out
 
@@ -150,6 +156,11 @@ def test_preempted_slurm_job_requeues_resumes_and_matches_inline(slurm, data, tm
     log = Path(record["stdout"]).read_text()
     assert "resuming omniglot-small-maml-seed0 from iteration" in log, log[-2000:]
     assert _runs(out) == _runs(inline_out)
+
+
+def _node_idle() -> bool:
+    states = subprocess.run(["sinfo", "-h", "-o", "%T"], capture_output=True, text=True, check=False).stdout
+    return states.split() == ["idle"]
 
 
 def _scontrol(job: str) -> str:
