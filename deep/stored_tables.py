@@ -35,17 +35,16 @@ def hard_alphabets(table: dict[str, Any]) -> list[str]:
     return task_split(table.get("options", {}))["hard_alphabets"]
 
 
-def find_table(ctx: CheckContext, experiment: str) -> dict[str, Any] | None:
-    """The best stored table: paper settings, shipped hard alphabets, complete, profile sizes
-    kept, the longest training budget, profile rank, runs done."""
+def ranked_tables(ctx: CheckContext, experiment: str) -> list[dict[str, Any]]:
+    """The stored tables of ``experiment`` a check may read, best first: paper settings, shipped
+    hard alphabets, complete, profile sizes kept, the longest training budget, profile rank,
+    runs done (smoke tables are left out)."""
     tables = [
         t
         for t in load_tables(ctx.deep_dir)
         if t["experiment"] == experiment and t["profile"] in PROFILE_RANK
     ]
-    if not tables:
-        return None
-    return max(
+    return sorted(
         tables,
         key=lambda t: (
             paper_setting(t),
@@ -56,4 +55,11 @@ def find_table(ctx: CheckContext, experiment: str) -> dict[str, Any] | None:
             PROFILE_RANK[t["profile"]],
             t["done_runs"],
         ),
+        reverse=True,
     )
+
+
+def find_table(ctx: CheckContext, experiment: str) -> dict[str, Any] | None:
+    """The best stored table of ``experiment`` (the first of :func:`ranked_tables`), or None."""
+    ranked = ranked_tables(ctx, experiment)
+    return ranked[0] if ranked else None

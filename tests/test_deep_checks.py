@@ -148,6 +148,19 @@ def test_tuning_that_keeps_the_paper_rate_changes_no_conclusion(tmp_path):
     assert outcome.verdict is Verdict.HOLDS and "conclusions unchanged" in outcome.summary
 
 
+def test_tuned_nal_pairs_at_the_longest_budget_with_both_tables(tmp_path):
+    """A longer paper-rate table (cpu-long) whose tuned runs still train: pair at the cpu profile, and say so."""
+    ctx = CheckContext("quick", 0, tmp_path)
+    store(tmp_path, "omniglot", omniglot_rows(0.95))
+    store(tmp_path, "omniglot", omniglot_rows(0.95), profile="cpu-long")
+    store(tmp_path, "omniglot", omniglot_rows(0.95), nal_lr=1e-3)
+    store_tuning(tmp_path, "omniglot", 1e-3)
+    assert stored_tables.find_table(ctx, "omniglot")["profile"] == "cpu-long"
+    outcome = tuned_nal.omniglot_with_tuned_nal(ctx)
+    assert outcome.verdict is Verdict.HOLDS
+    assert "paired at cpu profile" in outcome.summary and "none yet at cpu-long" in outcome.summary
+
+
 @pytest.mark.parametrize("nal_small_hard,expected", [(0.45, Verdict.HOLDS), (0.75, Verdict.FAILS)])
 def test_tuned_nal_decides_the_same_contrasts_and_names_changes(tmp_path, nal_small_hard, expected):
     """A tuned NAL that gains as much as MAML from Small r_H overturns the conclusion."""

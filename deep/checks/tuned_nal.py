@@ -23,8 +23,8 @@ from maml_landscape.deep.claimed_orderings import (
 )
 from maml_landscape.deep.ordering_evidence import ordering_outcome
 from maml_landscape.deep.plans import task_split
-from maml_landscape.deep.results import load_tables, table_budget
-from maml_landscape.deep.stored_tables import find_table
+from maml_landscape.deep.results import load_tables, profile_label, table_budget
+from maml_landscape.deep.stored_tables import find_table, paper_setting, ranked_tables
 from maml_landscape.deep.table_figures import table_figures
 from maml_landscape.deep.tuning import load_tuning
 from maml_landscape.evidence import Table, Text
@@ -46,6 +46,18 @@ def _tuned_table(ctx: CheckContext, paper: dict[str, Any], rate: float) -> dict[
             and table_budget(table) == table_budget(paper)
         ):
             return table
+    return None
+
+
+def _longest_pair(ctx: CheckContext, best: dict[str, Any], rate: float) -> tuple[dict, dict] | None:
+    """The best complete paper-setting table of ``best``'s task split that has a table at NAL rate
+    ``rate`` (a longer budget's tuned runs may still be training), with that table."""
+    split = task_split(best.get("options", {}))
+    for paper in ranked_tables(ctx, best["experiment"]):
+        if paper_setting(paper) and paper["complete"] and task_split(paper.get("options", {})) == split:
+            tuned = _tuned_table(ctx, paper, rate)
+            if tuned is not None:
+                return paper, tuned
     return None
 
 
@@ -101,6 +113,10 @@ def tuned_outcome(
         tuned = paper
     else:
         tuned = _tuned_table(ctx, paper, rate)
+        if tuned is None and (paired := _longest_pair(ctx, paper, rate)):
+            tuned_at += (f" (paired at {profile_label(paired[0])}, the longest budget with a tuned-NAL "
+                         f"table; none yet at {profile_label(paper)})")
+            paper, tuned = paired
         if tuned is None:
             return Outcome(
                 Verdict.NOT_CHECKED,
