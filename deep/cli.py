@@ -23,7 +23,13 @@ from maml_landscape.deep.errors import DatasetError
 from maml_landscape.deep.executors import EXECUTORS, ExecutorError
 from maml_landscape.deep.hard_alphabets import DEFAULT_HARD_SOURCE, parse_hard_alphabets
 from maml_landscape.deep.plans import ALGORITHMS, PlanOptions
-from maml_landscape.deep.results import load_tables, render, write_json
+from maml_landscape.deep.results import (
+    load_tables,
+    profile_label,
+    render,
+    variant_label,
+    write_json,
+)
 from maml_landscape.deep.tuning import PAPER_GRID
 from maml_landscape.errors import InputError, UsageError
 
@@ -103,9 +109,13 @@ def _path(name: str):
 
 
 def _common(
-    parser: argparse.ArgumentParser, experiment: bool = True, optional: bool = False
+    parser: argparse.ArgumentParser,
+    experiment: bool = True,
+    optional: bool = False,
+    stored: bool = False,
 ) -> None:
-    """The options every experiment command shares; ``optional``: EXPERIMENT may be left out."""
+    """The options every experiment command shares; ``optional``: EXPERIMENT may be left out;
+    ``stored``: the command reads stored results, so --data-dir may be left out too."""
     if experiment:
         parser.add_argument(
             "experiment",
@@ -119,9 +129,10 @@ def _common(
     parser.add_argument(
         "--data-dir",
         type=_path("--data-dir"),
-        required=not optional,
+        required=not (optional or stored),
         help="folder with Omniglot's images_background.zip/images_evaluation.zip "
-        "or cifar-100-python.tar.gz (or their extracted folders)",
+        "or cifar-100-python.tar.gz (or their extracted folders)"
+        + ("; without it, only the stored results in OUT/deep are read" if optional or stored else ""),
     )
     parser.add_argument(
         "--cache-dir",
@@ -395,15 +406,25 @@ def run_command(args: argparse.Namespace) -> int:
 
 @_guarded
 def status_command(args: argparse.Namespace) -> int:
-    """List every planned run as done, checkpointed or to do."""
-    from maml_landscape.deep.status import status
+    """List every planned run as done, checkpointed or to do. Without --data-dir, read the
+    stored results only: run JSONs and the tables in OUT/deep (a checkout ships the tables)."""
+    from maml_landscape.deep.status import is_done, status
 
-    states = status(args.experiment, _profile(args), _options(args), _paths(args))
+    profile, options, paths = _profile(args), _options(args), _paths(args)
+    states = status(args.experiment, profile, options, paths)
+    label = _plan_label(args.experiment, profile, options, paths.results_dir)
+    print(f"{args.experiment} ({label}) in {validate.printable(paths.results_dir)}")
     for name, state in states:
         print(f"{name:<48} {state}")
-    done = sum(state == "done" for _, state in states)
+    done = sum(is_done(state) for _, state in states)
     print(f"{done}/{len(states)} runs done")
     return 0
+
+
+def _plan_label(experiment: str, profile, options: PlanOptions, results_dir: Path) -> str:
+    """The variant a command plans, named as a table of it is headed (:func:`results.render`)."""
+    sizes = {"profile": profile.name, "budget": profile.iterations, "overrides": profile.overrides}
+    return f"{profile_label(sizes)}; {variant_label(experiment, options, results_dir)}"
 
 
 def _cluster_options(parser: argparse.ArgumentParser) -> None:
@@ -470,28 +491,42 @@ def _cluster(args: argparse.Namespace):
 
 @_guarded
 def table_command(args: argparse.Namespace) -> int:
-    """Print every stored table under OUT/deep beside the paper's values; with EXPERIMENT,
-    first aggregate whatever runs of its plan are finished (the rest listed as missing)."""
-    if args.experiment:
-        if args.data_dir is None:
-            raise UsageError(
-                f"'deep table {args.experiment}' needs --data-dir (the plan needs the data's "
-                "class names); leave out the experiment to print the stored tables"
-            )
+    """Print every stored table under OUT/deep beside the paper's values; with EXPERIMENT, the
+    stored tables of its plan (the profile and options given), and with --data-dir as well,
+    first aggregate whatever runs of the plan are finished (the rest listed as missing)."""
+    if args.experiment and args.data_dir is not None:
         from maml_landscape.deep.runner import tabulate
 
         print(render(tabulate(args.experiment, _profile(args), _options(args), _paths(args))))
         return 0
     problems: list[str] = []
     tables = load_tables(args.out_dir / "deep", problems)
+    if args.experiment:
+        tables = _tables_of_plan(args, tables)
     for table in tables:
         print(render(table), end="\n\n")
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise DatasetError(problems[0] + more)
     if not tables:
-        print(f"no tables in {args.out_dir / 'deep'}; run 'maml-landscape deep run ...' first")
+        planned = ""
+        if args.experiment:
+            label = _plan_label(args.experiment, _profile(args), _options(args), args.out_dir / "deep")
+            planned = f" of {args.experiment} ({label})"
+        print(f"no tables{planned} in {args.out_dir / 'deep'}; run 'maml-landscape deep run ...' first")
     return 0
+
+
+def _tables_of_plan(args: argparse.Namespace, tables: list[dict]) -> list[dict]:
+    """The stored tables (every budget) whose runs all belong to the plan ``args`` describe."""
+    from maml_landscape.deep.records import recorded_runs
+
+    recorded = recorded_runs(args.experiment, _profile(args), _options(args), args.out_dir / "deep")
+    digests = {record.digest for record in recorded.values()}
+    return [
+        t for t in tables
+        if t["experiment"] == args.experiment and set(t["config_hashes"] or [None]) <= digests
+    ]
 
 
 @_guarded
@@ -615,7 +650,7 @@ def add_subcommands(subparsers: argparse._SubParsersAction) -> None:
     state = commands.add_parser(
         "status", help="which runs of an experiment are done", description=status_command.__doc__
     )
-    _common(state)
+    _common(state, stored=True)
     state.set_defaults(handler=status_command)
     table = commands.add_parser(
         "table", help="print stored tables beside the paper's", description=table_command.__doc__

@@ -141,6 +141,25 @@ def parse_hard_alphabets(value: str) -> tuple[str, ...]:
     return _distinct(names, value)
 
 
+def hard_source(hard: tuple[str, ...], folder: Path | None = None) -> str:
+    """Where a hard-alphabet list comes from, for a table's header.
+
+    The shipped default (:data:`DEFAULT_HARD`); else the ``deep select-hard`` outcome in
+    ``folder`` that holds this list (``hard-alphabets-*.json``, named by file); else the
+    user's own list.
+    """
+    if tuple(hard) == DEFAULT_HARD:
+        return "shipped hard alphabets"
+    found = folder is not None and folder.is_dir()
+    for path in sorted(folder.glob("hard-alphabets-*.json")) if found else []:
+        try:
+            if parse_hard_alphabets(str(path)) == tuple(hard):
+                return f"hard alphabets of {path.name}"
+        except ValueError:  # not a select-hard outcome: not this list's source
+            continue
+    return f"user-supplied hard alphabets ({', '.join(hard[:3])}{', ...' if len(hard) > 3 else ''})"
+
+
 def _distinct(names: tuple[str, ...], source: str) -> tuple[str, ...]:
     repeated = sorted({n for n in names if names.count(n) > 1})
     if repeated:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from maml_landscape.deep.config import (
@@ -56,6 +56,42 @@ class PlanOptions:
     dtype: str = "float32"
     device: str = "cpu"
     workers: int = 1
+
+
+def departures(options: PlanOptions) -> dict[str, str]:
+    """The options that depart from the paper's settings, as ``name=value`` text by field name.
+
+    Table names carry them (:func:`runner.table_tag`) and table headers name them
+    (:func:`results.variant_label`).
+    """
+    parts = {}
+    rates = (("maml_lr", PAPER_MAML_LR), ("nal_lr", PAPER_NAL_LR), ("inner_lr", PAPER_INNER_LR))
+    for name, paper in rates:
+        if getattr(options, name) != paper:
+            parts[name] = f"{name}={getattr(options, name):g}"
+    if options.first_order:
+        parts["first_order"] = "first_order"
+    if options.cifar_nk != "c5":
+        parts["cifar_nk"] = f"nk={options.cifar_nk}"
+    if options.hard_alphabets != DEFAULT_HARD:
+        parts["hard_alphabets"] = "hard=custom"
+    if options.split_seed != 0:
+        parts["split_seed"] = f"split_seed={options.split_seed}"
+    if options.device != "cpu":  # another device rounds differently: a trajectory of its own
+        parts["device"] = f"device={options.device.replace(':', '')}"
+    for name in ("settings", "algorithms"):
+        chosen = getattr(options, name)
+        if chosen is not None:
+            parts[name] = f"{name}=" + "+".join(sorted(c.replace("=", "") for c in chosen))
+    return parts
+
+
+def stored_options(options: dict[str, Any]) -> PlanOptions:
+    """The :class:`PlanOptions` a table recorded (``options``); missing fields keep their defaults."""
+    known = {f.name for f in fields(PlanOptions)}
+    return PlanOptions(
+        **{k: tuple(v) if isinstance(v, list) else v for k, v in options.items() if k in known}
+    )
 
 
 def task_split(options: dict[str, Any]) -> dict[str, Any]:

@@ -18,8 +18,11 @@ from typing import Any
 import numpy as np
 
 from maml_landscape.atomic import write_bytes_atomically
+from maml_landscape.deep.config import PAPER_NAL_LR
+from maml_landscape.deep.hard_alphabets import hard_source
 from maml_landscape.deep.intervals import Estimate, estimate
 from maml_landscape.deep.paper_tables import CELLS, printed_cell
+from maml_landscape.deep.plans import PlanOptions, departures, stored_options
 from maml_landscape.provenance import generated_at, provenance
 
 TABLE_KIND = "maml-landscape deep table"
@@ -146,32 +149,37 @@ TABLE_KEYS = ("experiment", "profile", "rows", "complete", "done_runs", "planned
 
 
 def load_tables(results_dir: Path, problems: list[str] | None = None) -> list[dict[str, Any]]:
-    """Every table JSON directly in ``results_dir``.
+    """Every table JSON directly in ``results_dir`` (:func:`load_table` of each)."""
+    paths = sorted(results_dir.glob("*.json")) if results_dir.is_dir() else []
+    return [t for t in (load_table(path, problems) for path in paths) if t is not None]
 
-    Files that are not JSON or not tables of ours are skipped; those that claim to be
-    a table (or are not valid JSON) are described in ``problems``, one line each.
+
+def load_table(path: Path, problems: list[str] | None = None) -> dict[str, Any] | None:
+    """The table stored at ``path`` (with its ``path``), None if there is none.
+
+    Files that are not JSON or not tables of ours give None; those that claim to be a
+    table (or are not valid JSON) are described in ``problems``, one line each.
     """
-    tables = []
-    for path in sorted(results_dir.glob("*.json")) if results_dir.is_dir() else []:
-        try:
-            payload = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-            if problems is not None:
-                problems.append(f"{path} is not valid JSON ({str(error)[:80]}); delete or restore it")
-            continue
-        if not isinstance(payload, dict) or payload.get("kind") != TABLE_KIND:
-            continue
-        missing = [key for key in TABLE_KEYS if key not in payload]
-        if missing or not isinstance(payload["rows"], list):
-            if problems is not None:
-                problems.append(
-                    f"{path} is a damaged table (missing {', '.join(missing) or 'rows'}); "
-                    "delete it and rerun 'maml-landscape deep run' to rebuild it from the run results"
-                )
-            continue
-        payload["path"] = str(path)
-        tables.append(payload)
-    return tables
+    try:
+        payload = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        if problems is not None:
+            problems.append(f"{path} is not valid JSON ({str(error)[:80]}); delete or restore it")
+        return None
+    if not isinstance(payload, dict) or payload.get("kind") != TABLE_KIND:
+        return None
+    missing = [key for key in TABLE_KEYS if key not in payload]
+    if missing or not isinstance(payload["rows"], list):
+        if problems is not None:
+            problems.append(
+                f"{path} is a damaged table (missing {', '.join(missing) or 'rows'}); "
+                "delete it and rerun 'maml-landscape deep run' to rebuild it from the run results"
+            )
+        return None
+    payload["path"] = str(path)
+    return payload
 
 
 def row_cell(table: dict[str, Any], setting: str, algorithm: str, cell: str) -> Estimate | None:
@@ -198,13 +206,51 @@ def table_budget(table: dict[str, Any]) -> int:
     return int(counts.pop() or 0) if len(counts) == 1 else 0
 
 
+def variant_label(experiment: str, options: PlanOptions, folder: Path | None = None) -> str:
+    """What sets a table (or a plan) apart from the others of its experiment and profile.
+
+    NAL's outer learning rate (always), Omniglot's hard alphabets with their source
+    (:func:`hard_alphabets.hard_source`, which looks for select-hard outcomes in
+    ``folder``), then every other departure from the paper's settings
+    (:func:`plans.departures`), e.g. ``NAL lr 0.0001 (paper: 1e-06); hard alphabets of
+    hard-alphabets-h100-reduced.json``.
+    """
+    others = departures(options)
+    paper = "the paper's" if "nal_lr" not in others else f"paper: {PAPER_NAL_LR:g}"
+    parts = [f"NAL lr {options.nal_lr:g} ({paper})"]
+    if experiment == "omniglot":
+        parts.append(hard_source(options.hard_alphabets, folder))
+    parts += [text for name, text in others.items() if name not in ("nal_lr", "hard_alphabets")]
+    return "; ".join(parts)
+
+
+def table_variant(table: dict[str, Any]) -> str:
+    """:func:`variant_label` of a stored table; a milestone table (``-at=600``) says so."""
+    if "options" not in table:
+        label = "options not recorded"
+    else:
+        folder = Path(table["path"]).parent if "path" in table else None
+        label = variant_label(table["experiment"], stored_options(table["options"]), folder)
+    trained = {c.get("iterations") for c in table.get("configs", {}).values()}
+    budget = table_budget(table)
+    if budget and len(trained) == 1 and (iterations := trained.pop() or 0) > budget:
+        label += f"; milestone of the {iterations:,}-iteration runs"
+    return label
+
+
 def render(table: dict[str, Any]) -> str:
-    """Plain-text table: measured mean ± 95% half-width, the paper's printed value beside it."""
-    title = f"{table['experiment']} ({profile_label(table)}"
-    title += f", {table['done_runs']}/{table['planned_runs']} runs)"
+    """Plain-text table: measured mean ± 95% half-width, the paper's printed value beside it.
+
+    The header names the table's variant: profile and budget (:func:`profile_label`),
+    NAL's rate, the hard alphabets and other departures (:func:`table_variant`), and the
+    file it is stored in.
+    """
+    title = f"{table['experiment']} ({profile_label(table)}; {table_variant(table)}"
+    title += f"; {table['done_runs']}/{table['planned_runs']} runs)"
     if table["substitute"]:
         title += "  SUBSTITUTE: Table 2's protocol on Omniglot, not FS-CIFAR100"
-    lines = [title, f"{'setting':<8} {'alg':<8}" + "".join(f"{c:>24}" for c in CELLS)]
+    header = [title, *([f"stored in {table['path']}"] if "path" in table else [])]
+    lines = [*header, f"{'setting':<8} {'alg':<8}" + "".join(f"{c:>24}" for c in CELLS)]
     for row in table["rows"]:
         text = f"{row['setting']:<8} {row['algorithm']:<8}"
         for cell in CELLS:

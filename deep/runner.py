@@ -7,21 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from maml_landscape.deep.config import (
-    PAPER_INNER_LR,
-    PAPER_MAML_LR,
-    PAPER_NAL_LR,
-    Profile,
-    RunConfig,
-    config_hash,
-)
+from maml_landscape.deep.config import Profile, RunConfig, config_hash
 from maml_landscape.deep.data import Pools, load_pools
 from maml_landscape.deep.errors import CheckpointError, TrainingDiverged
 from maml_landscape.deep.hard_alphabets import DEFAULT_HARD, DEFAULT_HARD_SOURCE
-from maml_landscape.deep.plans import PlanOptions, plan_runs
+from maml_landscape.deep.plans import PlanOptions, departures, plan_runs
 from maml_landscape.deep.results import (
     aggregate,
     failure_path,
+    load_table,
     render,
     run_path,
     table_path,
@@ -34,9 +28,13 @@ from maml_landscape.validate import printable
 
 @dataclass(frozen=True)
 class Paths:
-    """Where data come from and where checkpoints and results go."""
+    """Where data come from and where checkpoints and results go.
 
-    data_dir: Path
+    ``data_dir`` None: the data set is not at hand; only stored results are read
+    (:func:`status.status`, ``deep table``).
+    """
+
+    data_dir: Path | None
     results_dir: Path
     checkpoint_dir: Path
     cache_dir: Path | None = None
@@ -44,25 +42,8 @@ class Paths:
 
 def table_tag(options: PlanOptions, profile: Profile | None = None) -> str:
     """Suffix of the table name for departures from the paper's settings and the profile's sizes."""
-    parts = list(profile.overrides) if profile is not None else []
-    for name, paper in (("maml_lr", PAPER_MAML_LR), ("nal_lr", PAPER_NAL_LR), ("inner_lr", PAPER_INNER_LR)):
-        if getattr(options, name) != paper:
-            parts.append(f"{name}={getattr(options, name):g}")
-    if options.first_order:
-        parts.append("first_order")
-    if options.cifar_nk != "c5":
-        parts.append(f"nk={options.cifar_nk}")
-    if options.hard_alphabets != DEFAULT_HARD:
-        parts.append("hard=custom")
-    if options.split_seed != 0:
-        parts.append(f"split_seed={options.split_seed}")
-    if options.device != "cpu":  # another device rounds differently: a trajectory of its own
-        parts.append(f"device={options.device.replace(':', '')}")
-    for name in ("settings", "algorithms"):
-        chosen = getattr(options, name)
-        if chosen is not None:
-            parts.append(f"{name}=" + "+".join(sorted(c.replace("=", "") for c in chosen)))
-    return "-".join(parts)
+    overrides = list(profile.overrides) if profile is not None else []
+    return "-".join([*overrides, *departures(options).values()])
 
 
 def load_plan(
@@ -175,7 +156,9 @@ def write_tables(
     """Aggregate the stored runs of ``plan`` into one table per budget; return the full one.
 
     Runs not finished are listed in the table's ``missing_runs``; it is ``complete`` only
-    when none is missing.
+    when none is missing. A stored table that records planned runs whose JSONs are not
+    here (a checkout ships the tables, not the run JSONs) is kept, not replaced by one
+    with fewer runs.
     """
     runs, missing = [], []
     for config in plan:
@@ -197,8 +180,20 @@ def write_tables(
         table["options"] = {k: v for k, v in vars(options).items()}
         table["overrides"] = list(profile.overrides)
         budget_tag = tag if budget == profile.iterations else "-".join(filter(None, (tag, f"at={budget}")))
-        write_json(table_path(paths.results_dir, experiment, profile.name, budget_tag), table)
+        path = table_path(paths.results_dir, experiment, profile.name, budget_tag)
+        stored = load_table(path)
+        if stored is not None and _loses_runs(stored, table, plan):
+            table = stored
+            continue
+        write_json(path, table)
+        table["path"] = str(path)
     return table
+
+
+def _loses_runs(stored: dict[str, Any], table: dict[str, Any], plan: list[RunConfig]) -> bool:
+    """Whether ``stored`` records runs of ``plan`` that ``table`` lacks."""
+    planned = {config_hash(config) for config in plan}
+    return bool(planned & set(stored["config_hashes"]) - set(table["config_hashes"]))
 
 
 def at_milestone(run: dict[str, Any], budget: int) -> dict[str, Any] | None:

@@ -22,10 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 NOT_RUN = {"PATH/TO": "names a data set or cluster folder the reader fills in (every training command does)"}
 #: Commands the README shows that do not work yet, with why (strict: fixing one fails here, so
 #: it is then removed from this list).
-KNOWN_BROKEN = {
-    "deep status omniglot --profile cpu": "deep status asks for --data-dir although reports/deep holds the "
-    "results (issue 18, item 6: the deep commands)",
-}
+KNOWN_BROKEN: dict[str, str] = {}
 
 
 def readme_commands() -> list[str]:
