@@ -37,8 +37,9 @@ from maml_landscape.report.write import (
     write_reports,
 )
 from maml_landscape.runner import run_claims
+from maml_landscape.stability import stability, stability_table, write_stability
 from maml_landscape.validate import printable
-from maml_landscape.verify_run import deep_results_dir, keep_record
+from maml_landscape.verify_run import deep_results_dir, keep_record, run_other_seeds
 
 __all__ = ["DEFAULT_OUT", "DEFAULT_SEED", "InputError", "ReportError", "UsageError", "build_parser", "main"]
 
@@ -59,6 +60,14 @@ def _given_path(name: str, value: str) -> Path:
 _OUT = validate.argparse_type(_given_path, "--out")
 _README = validate.argparse_type(_given_path, "--readme")
 _SEED = validate.argparse_type(validate.seed, "--seed", text=True)
+
+
+def _seed_list(name: str, text: str) -> tuple[int, ...]:
+    """Comma-separated distinct seeds, e.g. "0,1,2" (``validate.distinct_seeds``)."""
+    return validate.distinct_seeds(name, text.split(","), text=True)
+
+
+_SEEDS = validate.argparse_type(_seed_list, "--seeds")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -91,17 +100,21 @@ def _verify(args: argparse.Namespace) -> int:
     if args.pdf:
         latex_tool()  # no LaTeX installed: refused now, not after the checks
     wanted = list(dict.fromkeys(args.claim or CLAIM_IDS))
-    kept = stored_ids(stored, args.profile, args.seed) & set(wanted) if args.resume else set()
+    seed, *other_seeds = args.seeds or (args.seed,)  # --seeds: the report folder gets the first seed's ledger
+    kept = stored_ids(stored, args.profile, seed) & set(wanted) if args.resume else set()
     to_run = [i for i in wanted if i not in kept]
     deep_dir = deep_results_dir(out, DEFAULT_OUT)
     if deep_dir is not None and any(get_claim(i).area == "deep" for i in to_run):
         print(f"reading stored deep results from {printable(deep_dir)} ({printable(out / 'deep')} has none)", file=sys.stderr)
-    ctx = CheckContext(profile=args.profile, seed=args.seed, out_dir=out, deep_results_dir=deep_dir)
-    prov = provenance(run_profile=args.profile, run_seed=args.seed)
+    ctx = CheckContext(profile=args.profile, seed=seed, out_dir=out, deep_results_dir=deep_dir)
+    prov = provenance(run_profile=args.profile, run_seed=seed)
     start = time.monotonic()
-    records, crashed = run_claims(to_run, ctx, show_progress=not args.no_progress,
-                                  costs=expected_runtimes(stored, to_run, args.profile)
-                                  or expected_runtimes(peek_ledger(DEFAULT_OUT), to_run, args.profile),
+
+    def costs(ids: list[str]) -> list[float] | None:
+        return (expected_runtimes(stored, ids, args.profile)
+                or expected_runtimes(peek_ledger(DEFAULT_OUT), ids, args.profile))
+
+    records, crashed = run_claims(to_run, ctx, show_progress=not args.no_progress, costs=costs(to_run),
                                   on_record=functools.partial(keep_record, out, prov))
     # Read, merge and write under the folder's lock: a concurrent partial run into the
     # same folder is merged in, not overwritten (the checks above ran outside the lock).
@@ -114,10 +127,17 @@ def _verify(args: argparse.Namespace) -> int:
     if args.pdf:
         paths.append(compile_pdf(out))
     claims = [c for c in ledger["claims"] if c["id"] in wanted]
+    if args.seeds:
+        by_seed, failed = run_other_seeds(wanted, other_seeds, ctx, not args.no_progress, costs(wanted))
+        crashed += [c for c in failed if c not in crashed]
+        report = stability({seed: sorted(claims, key=lambda c: wanted.index(c["id"])), **by_seed})
+        paths.append(write_stability(out, report))
     width = shutil.get_terminal_size().columns
     print(short_summary(claims, format_seconds(time.monotonic() - start), width, cut=sys.stdout.isatty()))
+    if args.seeds:
+        print(stability_table(report))
     if kept:
-        print(f"--resume: kept {len(kept)} claim(s) already stored for profile {args.profile}, seed {args.seed}; "
+        print(f"--resume: kept {len(kept)} claim(s) already stored for profile {args.profile}, seed {seed}; "
               f"ran {len(records)}")
     print("wrote " + ", ".join(printable(p) for p in paths))
     if crashed:
@@ -193,7 +213,14 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--profile", choices=list(PROFILES), default="quick",
                         help="; ".join(f"{name}: {meaning}" for name, meaning in PROFILES.items()) + " (default: %(default)s)")
     verify.add_argument("--out", type=_OUT, default=DEFAULT_OUT, help="report folder (default: %(default)s)")
-    verify.add_argument("--seed", type=_SEED, default=DEFAULT_SEED, help="base seed for every random draw (default: %(default)s)")
+    seeds = verify.add_mutually_exclusive_group()
+    seeds.add_argument("--seed", type=_SEED, default=DEFAULT_SEED, help="base seed for every random draw (default: %(default)s)")
+    seeds.add_argument("--seeds", type=_SEEDS, metavar="S1,S2,...",
+                       help="run the claims once per seed (distinct, comma-separated) and list every claim whose "
+                       "verdict changes across seeds (table at the end, all claims in --out's stability.json); "
+                       "--out gets the first seed's ledger and figures, the other seeds run in temporary folders "
+                       "(--resume and --fail-on apply to the first seed). Example: maml-landscape verify "
+                       "--seeds 0,1,2 --claim S4.FIG4 --claim C1.FIG8")
     verify.add_argument("--fail-on", choices=("never", "fails"), default="never",
                         help="exit 1 when a claim's verdict is 'fails' (default: never; verdicts are results, not errors)")
     verify.add_argument("--readme", type=_README, metavar="PATH",

@@ -106,6 +106,27 @@ def distinct_seeds(name: str, values: Iterable[Any], text: bool = False) -> tupl
     return seeds
 
 
+def reading_range(name: str, low: Any, high: Any, value: Any, log: bool = False) -> tuple[float, float]:
+    """A range ``low < high`` of readings of a threshold that holds the check's own reading ``value``.
+
+    Finite numbers; on a logarithmic scale (``log``) ``low > 0``. Returns ``(low, high)`` as floats.
+    """
+    numbers = []
+    for part, given in (("low end", low), ("high end", high), ("check's reading", value)):
+        if isinstance(given, bool) or not isinstance(given, (int, float, np.integer, np.floating)) \
+                or not math.isfinite(float(given)):
+            raise ValueError(f"{name}: the {part} must be a finite number, got {given!r}")
+        numbers.append(float(given))
+    low, high, value = numbers
+    if not low < high:
+        raise ValueError(f"{name}: the range needs low < high, got {low:g}..{high:g}")
+    if log and low <= 0:
+        raise ValueError(f"{name}: a logarithmic range needs low > 0, got {low:g}")
+    if not low <= value <= high:
+        raise ValueError(f"{name}: the range {low:g}..{high:g} must contain the check's reading {value:g}")
+    return low, high
+
+
 def finite_array(name: str, value: Any) -> np.ndarray:
     """A float array with only finite entries."""
     try:

@@ -8,8 +8,12 @@ C1.SGD, and their agreement rule are in :mod:`maml_landscape.numerics.figures.sg
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import numpy as np
 
+from maml_landscape import sensitivity
 from maml_landscape.context import CheckContext
 from maml_landscape.evidence import Figure, Table, Text
 from maml_landscape.numerics.figures import fig1, fig3, printed, sgd_runs
@@ -17,7 +21,51 @@ from maml_landscape.numerics.figures.common import mean_and_halfwidth
 from maml_landscape.numerics.figures.mixture_risks import SIGNIFICANT_GAIN
 from maml_landscape.plotting import save_figure
 from maml_landscape.registry import check
-from maml_landscape.verdicts import Choice, Outcome, graded
+from maml_landscape.sensitivity import Reading
+from maml_landscape.verdicts import Choice, Outcome, Verdict, graded
+
+#: The reading of Sec. 1's "E(w_NAL)/E(w_MAML) ≈ 3" in Fig. 1(d) that S32.FIG1 rests on (swept in the evidence).
+FIG1_READINGS = (
+    Reading("approximately", "E(w_NAL)/E(w_MAML) ≈ 3 in (d) (Sec. 1)", "ratio within 3 ± {}", fig1.RATIO_D_SLACK,
+            0.05, 2.0, log=True, reason="the printed ratio to one significant digit"),
+)
+
+
+@dataclass(frozen=True)
+class Figure1Findings:
+    """Fig. 1's panels judged under one reading of "≈ 3" (:meth:`of`).
+
+    Attributes:
+        reproducible: every panel has choices that reproduce its printed axis (and in (d) the ratio).
+        ratios: E(w_NAL*)/E(w_MAML*) of each panel's chosen (R, r_H, r_E).
+        ranges: the ratio's range over each panel's matching choices (None: no matching choice).
+        robust_d: the ratio in (d) exceeds that in (a)-(c) for every matching choice.
+    """
+
+    reproducible: bool
+    ratios: list[float]
+    ranges: list[tuple[float, float] | None]
+    robust_d: bool
+
+    @classmethod
+    def of(cls, scans: Sequence[fig1.PanelScan]) -> Figure1Findings:
+        ratios = [scan.chosen.ratio for scan in scans]
+        ranges = [(min(c.ratio for c in sc.matching), max(c.ratio for c in sc.matching)) if sc.matching else None
+                  for sc in scans]
+        robust_d = ranges[3] is not None and all(r is None or r[1] < ranges[3][0] for r in ranges[:3])
+        return cls(all(scan.matching for scan in scans), ratios, ranges, robust_d)
+
+    @property
+    def verdict(self) -> Verdict:
+        """Holds if every panel is reproducible and MAML's gain is largest in (d) for every matching choice;
+        approximate if only the chosen figure shows it (the chosen ratio largest in (d)); else fails."""
+        largest_in_d = self.ratios[3] == max(self.ratios)
+        return graded(self.reproducible and largest_in_d and self.robust_d, self.reproducible and largest_in_d)
+
+
+def figure1_verdict(scans: Sequence[fig1.PanelScan], approximately: float = fig1.RATIO_D_SLACK) -> Verdict:
+    """S32.FIG1's verdict with "≈ 3" read as 3 ± ``approximately`` (:func:`~.fig1.rematch`; no new risks)."""
+    return Figure1Findings.of([fig1.rematch(scan, approximately) for scan in scans]).verdict
 
 
 @check("S32.FIG1")
@@ -26,13 +74,10 @@ def figure1(ctx: CheckContext) -> Outcome:
     rho_a = scans[0].setting.rho_h
     rho_h_intro = printed.FIG1_RHO_E * printed.FIG1_RHO_RATIO_D_INTRO
     alternative = fig1.scan_all(rho_a, rho_h_intro)[3]
-    sensitivity = [(rho, len(fig1.scan_panel(0, fig1.panel_setting(0, rho)).matching)) for rho in fig1.PANEL_A_RHOS]
-    reproducible = all(scan.matching for scan in scans)
-    ratios = [scan.chosen.ratio for scan in scans]
-    largest_in_d = ratios[3] == max(ratios)
-    ranges = [(min(c.ratio for c in sc.matching), max(c.ratio for c in sc.matching)) if sc.matching else None
-              for sc in scans]
-    robust_d = ranges[3] is not None and all(r is None or r[1] < ranges[3][0] for r in ranges[:3])
+    panel_a = [(rho, len(fig1.scan_panel(0, fig1.panel_setting(0, rho)).matching)) for rho in fig1.PANEL_A_RHOS]
+    found = Figure1Findings.of(scans)
+    reproducible, ratios, ranges, robust_d = found.reproducible, found.ratios, found.ranges, found.robust_d
+    sweeps = sensitivity.sweep_each(FIG1_READINGS, lambda approximately: figure1_verdict(scans, approximately))
     rows = []
     for scan, r in zip(scans, ranges):
         c = scan.chosen
@@ -41,9 +86,8 @@ def figure1(ctx: CheckContext) -> Outcome:
                      f"R={c.R}, r_H={c.r_h}, r_E={c.r_e}", f"{c.nal:.3g}", f"{c.maml:.3g}", f"{c.ratio:.2f}",
                      "-" if r is None else f"{r[0]:.2f}-{r[1]:.2f}"))
     path = save_figure(fig1.plot(scans, ctx.rng("S32.FIG1/tasks")), ctx, "fig1")
-    holds = reproducible and largest_in_d and robust_d
     return Outcome(
-        verdict=graded(holds, reproducible and largest_in_d),
+        verdict=found.verdict,
         summary=(f"all four printed axis ranges and the ratio ≈ 3 of (d) are reproducible by grid choices of "
                  f"(R, r_H, r_E): {reproducible}; MAML's gain is largest in (d) for every matching choice: "
                  f"{robust_d} (ratios {', '.join(f'{x:.2f}' for x in ratios)})"),
@@ -57,7 +101,7 @@ def figure1(ctx: CheckContext) -> Outcome:
                  "matching choice (ranges in the last column); approximate if only the chosen figure shows it."),
             Table(("panel", "ρ_H/ρ_E values", "printed axis end", "matching/titled", "chosen", "E(w_NAL*)",
                    "E(w_MAML*)", "ratio", "ratio range (matching)"), tuple(rows)),
-            Text(f"Panel (a)'s common ρ (ρ_H = ρ_E), number of matching choices: {sensitivity}. "
+            Text(f"Panel (a)'s common ρ (ρ_H = ρ_E), number of matching choices: {panel_a}. "
                  f"Sec. 1 says (d) has ρ_H/ρ_E = {printed.FIG1_RHO_RATIO_D_INTRO:g} while Sec. 3.2 gives ρ_H = "
                  f"{printed.FIG1_RHO_H:g}, ρ_E = {printed.FIG1_RHO_E:g} (ratio "
                  f"{printed.FIG1_RHO_H / printed.FIG1_RHO_E:.2f}); with ρ_H = {rho_h_intro:.3g}: "
@@ -65,6 +109,7 @@ def figure1(ctx: CheckContext) -> Outcome:
                  + ("both readings reproduce the panel." if alternative.matching and scans[3].matching
                     else "the two readings do not both reproduce the panel.")),
             Figure(path, "Fig. 1 regenerated with the chosen (R, r_H, r_E); dotted lines: printed axis ends."),
+            *sensitivity.evidence(sweeps),
         ],
         choices=[
             Choice("α", "1/0.9", "the natural choice 1/ρ_E of Sec. 3.1, in all panels"),
@@ -73,9 +118,11 @@ def figure1(ctx: CheckContext) -> Outcome:
                                              "reproduces the axis"),
             Choice("(R, r_H, r_E) per panel", [(s.chosen.R, s.chosen.r_h, s.chosen.r_e) for s in scans],
                    "unstated; the matching grid choice closest to the printed axis (and ratio 3 in (d))"),
+            *(r.choice() for r in FIG1_READINGS),
         ],
         seeds={"sampled task solutions": ctx.seed_for("S32.FIG1/tasks")},
-        data={"ratios": ratios, "matching": [len(s.matching) for s in scans], "robust_d": robust_d},
+        data={"ratios": ratios, "matching": [len(s.matching) for s in scans], "robust_d": robust_d,
+              "sensitivity": sensitivity.data(sweeps)},
     )
 
 
@@ -90,6 +137,24 @@ def _sensitivity_rows() -> list[tuple]:
     return rows
 
 
+#: The readings of Sec. 3.2's "significantly outperforms" and App. C.1's agreement that S32.FIG3 rests on.
+FIG3_READINGS = (
+    Reading("significant", "MAML significantly outperforms NAL", "E(w_NAL*)/E(w_MAML*) ≥ {}", SIGNIFICANT_GAIN,
+            1.05, 4.0, log=True, reason="H.GAIN's substantial gain"),
+    sgd_runs.SLACK_READING,
+)
+
+
+def figure3_verdict(ratio_b: float, ratio_d: float, axis_ok: bool, comparisons: Sequence[sgd_runs.Comparison],
+                    significant: float = SIGNIFICANT_GAIN, slack: float = sgd_runs.AGREEMENT_SLACK) -> Verdict:
+    """S32.FIG3's rule: the claim is E(w_NAL*)/E(w_MAML*) ≥ ``significant`` in (c)-(d) and below it in (a)-(b)
+    (``ratio_d``, ``ratio_b``; eq. (12) predicts 1 + R²/r_H); holds if the claim holds, theory fits the printed
+    axes (``axis_ok``) and SGD agrees with theory (:func:`~.sgd_runs.agreement` with ``slack``); approximate
+    if only the claim holds; else fails."""
+    claim = ratio_d >= significant > ratio_b
+    return graded(claim and axis_ok and sgd_runs.agreement(comparisons, slack)[1], claim)
+
+
 @check("S32.FIG3")
 def figure3(ctx: CheckContext) -> Outcome:
     s = sgd_runs.SIZES.of(ctx)
@@ -101,32 +166,34 @@ def figure3(ctx: CheckContext) -> Outcome:
     flat = all(np.ptp(nal[k, positive] / maml[k, positive]) < 1e-9 for k in (0, 1))
     sgd = sgd_runs.figure3_runs(s, ctx.seed_for("S32.FIG3/sgd"))
     nal_at, maml_at = fig3.theory(setting, sgd.R)
-    agree, total, rows = 0, 0, []
+    comparisons, rows = [], []
     for k in (0, 1):
         scale = max(nal_at[k].max(), maml_at[k].max())
         emp_ratio, ratio_half = mean_and_halfwidth(sgd.nal_risk[k] / sgd.maml_risk[k])
         for j, R in enumerate(sgd.R):
             for values, predicted in ((sgd.nal_risk[k, j], nal_at[k, j]), (sgd.maml_risk[k, j], maml_at[k, j])):
                 mean, half = mean_and_halfwidth(values, level=sgd_runs.AGREEMENT_LEVEL)
-                total += 1
-                agree += sgd_runs.agrees(mean, half, predicted, scale)
+                comparisons.append((mean, half, predicted, scale))
             rows.append((str(printed.FIG3_SETTINGS[k]), f"{R:.1f}", f"{nal_at[k, j]:.3f}",
                          f"{sgd.nal_risk[k, j].mean():.3f}", f"{maml_at[k, j]:.3f}", f"{sgd.maml_risk[k, j].mean():.3f}",
                          f"{nal_at[k, j] / maml_at[k, j]:.2f}", f"{emp_ratio[j]:.2f} ± {ratio_half[j]:.2f}"))
-    claim = ratio_d >= SIGNIFICANT_GAIN > ratio_b
     top = float(max(nal.max(), maml.max(), sgd.nal_risk.mean(-1).max()))
     axis_ok = top <= printed.FIG3_RISK_AXIS[1] and max(ratio_b, ratio_d) <= printed.FIG3_RATIO_AXIS[1]
-    fraction = agree / total
-    sensitivity = _sensitivity_rows()
-    claim_everywhere = all(row[-1] for row in sensitivity)
+    agree, total = sgd_runs.agreement(comparisons)[0], len(comparisons)
+    settings = _sensitivity_rows()
+    claim_everywhere = all(row[-1] for row in settings)
     path = save_figure(fig3.plot(setting, R_theory, sgd), ctx, "fig3")
-    holds = claim and axis_ok and fraction >= sgd_runs.AGREEMENT_SHARE
+
+    def decide(significant: float, slack: float) -> Verdict:
+        return figure3_verdict(ratio_b, ratio_d, axis_ok, comparisons, significant, slack)
+
+    sweeps = sensitivity.sweep_each(FIG3_READINGS, decide)
     eq12 = " and ".join(f"{1 + k_h:g}" for k_h, _ in printed.FIG3_SETTINGS)
     return Outcome(
-        verdict=graded(holds, claim),
+        verdict=decide(**sensitivity.values(FIG3_READINGS)),
         summary=(f"theory ratio E(w_NAL*)/E(w_MAML*) = {ratio_b:.2f} in (b), {ratio_d:.2f} in (d), "
                  f"{'flat' if flat else 'not flat'} in R; SGD agrees at {agree}/{total} points; claim holds for "
-                 f"{sum(r[-1] for r in sensitivity)}/{len(sensitivity)} (ρ_H/ρ_E, m) choices"),
+                 f"{sum(r[-1] for r in settings)}/{len(settings)} (ρ_H/ρ_E, m) choices"),
         evidence=[
             Text(f"Rule: 'MAML significantly outperforms NAL' means a risk ratio ≥ {SIGNIFICANT_GAIN}; the claim "
                  f"holds if the ratio is ≥ {SIGNIFICANT_GAIN} in (c)-(d) and < {SIGNIFICANT_GAIN} in (a)-(b). The "
@@ -142,14 +209,15 @@ def figure3(ctx: CheckContext) -> Outcome:
             Table(("(R²/r_H, R²/r_E)", "R", "E(w_NAL*)", "E(w_NAL) SGD", "E(w_MAML*)", "E(w_MAML) SGD",
                    "ratio theory", "ratio SGD (95% CI)"), tuple(rows)),
             Table(("ρ_H/ρ_E", "m = n2", "largest risk at R = 5", "ratio (b)", "ratio (d)", "fits printed axes",
-                   "claim holds"), tuple(sensitivity),
+                   "claim holds"), tuple(settings),
                   caption="Sensitivity to the unstated ρ_H, ρ_E and m (d = 10, α = 1/ρ_E)."),
             Figure(path, "Fig. 3 regenerated: theory lines, SGD means with 95% t-intervals; dashed: eq. (12)."),
+            *sensitivity.evidence(sweeps),
         ],
         choices=[Choice("setting", str(setting), "unstated; Fig. 1's stated ρ_E = 0.9, ρ_H = 0.1, m = 500, "
                                                    "with n2 = m, α = 1/ρ_E, d = 10")]
-        + sgd_runs.protocol_choices()[1:],
+        + sgd_runs.protocol_choices()[1:] + [r.choice() for r in FIG3_READINGS],
         seeds={"SGD": ctx.seed_for("S32.FIG3/sgd")},
         data={"ratio_b": ratio_b, "ratio_d": ratio_d, "agreeing": agree, "points": total,
-              "claim_in_all_settings": claim_everywhere},
+              "claim_in_all_settings": claim_everywhere, "sensitivity": sensitivity.data(sweeps)},
     )

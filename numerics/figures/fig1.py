@@ -30,7 +30,8 @@ LARGE_SPREAD, SMALL_SPREAD = 1.0, 0.5  # "Large r_H" r_H >= 1, "Small r_H" r_H <
 #: fails ("not (II)") if R²/r_H <= 2.
 GEOGRAPHY_HOLDS, GEOGRAPHY_FAILS = 4.0, 2.0
 AXIS_FILL = (0.6, 1.0)  # the largest bar fills 60-100% of an autoscaled axis
-RATIO_D = (2.5, 3.5)  # "≈ 3"
+#: Reading of Sec. 1's "E(w_NAL)/E(w_MAML) ≈ 3" in (d): a ratio within 3 ± 0.5.
+RATIO_D_SLACK = 0.5
 #: ρ_H = ρ_E in panel (a): candidate common values (the paper gives only the ratio 1).
 PANEL_A_RHOS = (0.1, 0.5, 0.9)
 
@@ -98,11 +99,19 @@ def scan_panel(panel: int, setting: MixtureSetting) -> PanelScan:
     R, r_h, r_e = (np.array(column) for column in zip(*grid))
     nal, maml = risk_grid(setting, R, r_h, r_e)
     titled = tuple(Candidate(*values) for values in zip(R, r_h, r_e, nal, maml))
+    return match_panel(panel, setting, titled)
+
+
+def match_panel(panel: int, setting: MixtureSetting, titled: tuple[Candidate, ...],
+                ratio_slack: float = RATIO_D_SLACK) -> PanelScan:
+    """The choices of ``titled`` that reproduce the printed axis (and in (d) a ratio within 3 ± ``ratio_slack``,
+    Sec. 1's "≈ 3"), and the one chosen: the matching choice nearest the printed axis (and ratio 3)."""
     axis_max = printed.FIG1_RISK_AXIS_MAX[panel]
+    low, high = printed.FIG1_RISK_RATIO_D - ratio_slack, printed.FIG1_RISK_RATIO_D + ratio_slack
 
     def matches(c: Candidate) -> bool:
         fills = AXIS_FILL[0] * axis_max <= c.largest <= AXIS_FILL[1] * axis_max
-        return fills and (panel != 3 or RATIO_D[0] <= c.ratio <= RATIO_D[1])
+        return fills and (panel != 3 or low <= c.ratio <= high)
 
     matching = tuple(c for c in titled if matches(c))
 
@@ -112,6 +121,11 @@ def scan_panel(panel: int, setting: MixtureSetting) -> PanelScan:
 
     chosen = min(matching or titled, key=score)
     return PanelScan(panel, setting, titled, matching, chosen)
+
+
+def rematch(scan: PanelScan, ratio_slack: float) -> PanelScan:
+    """``scan`` with Sec. 1's "≈ 3" read as 3 ± ``ratio_slack`` (the risks already computed, :func:`match_panel`)."""
+    return match_panel(scan.panel, scan.setting, scan.titled, ratio_slack)
 
 
 def scan_all(rho_a: float | None = None, rho_h_d: float = printed.FIG1_RHO_H) -> tuple[PanelScan, ...]:

@@ -10,7 +10,8 @@ exactly, with the three coefficients read off the population functions at
 (R, r_H, r_E) = (1, 0, 0), (0, 1, 0), (0, 0, 1). This makes sensitivity scans over
 thousands of unstated (R, r_H, r_E) choices cost three population evaluations.
 :func:`gain_ratios` evaluates E(w_NAL*)/E(w_MAML*) on the grid of H.GAIN, the gain that
-eq. (12) approximates by 1 + R²/r_H under Corollary 2's condition (:func:`corollary2_strength`).
+eq. (12) approximates by 1 + R²/r_H under Corollary 2's condition (:func:`corollary2_strength`);
+:func:`gain_cases` holds them for the whole grid, computed once per check.
 """
 
 from __future__ import annotations
@@ -86,3 +87,22 @@ def gain_ratios(rho_ratio: float, m: int, k_e: float, d: int = 10, rho_e: float 
 def corollary2_strength(rho_ratio: float, m: int, d: int = 10) -> float:
     """(ρ_H/ρ_E)(1 − ρ_H/ρ_E)² m/d: Corollary 2's condition holds when this is ≫ 1."""
     return rho_ratio * (1 - rho_ratio) ** 2 * m / d
+
+
+@dataclass(frozen=True, eq=False)
+class GainCase:
+    """One (ρ_H/ρ_E, m = n2, R²/r_E) of H.GAIN's grid: the gain at every R²/r_H, and Corollary 2's strength."""
+
+    rho_ratio: float
+    m: int
+    k_e: float
+    #: E(w_NAL*)/E(w_MAML*) at every R²/r_H of :data:`GAIN_R2_OVER_RH` (:func:`gain_ratios`)
+    ratios: np.ndarray
+    #: (ρ_H/ρ_E)(1 − ρ_H/ρ_E)² m/d (:func:`corollary2_strength`)
+    strength: float
+
+
+def gain_cases() -> tuple[GainCase, ...]:
+    """H.GAIN's grid (:data:`GAIN_RHO_RATIOS` × :data:`GAIN_M` × :data:`GAIN_R2_OVER_RE`), in that order."""
+    return tuple(GainCase(rho_ratio, m, k_e, gain_ratios(rho_ratio, m, k_e), corollary2_strength(rho_ratio, m))
+                 for rho_ratio in GAIN_RHO_RATIOS for m in GAIN_M for k_e in GAIN_R2_OVER_RE)

@@ -213,20 +213,24 @@ SIMILAR = 0.1  # "similar" loss: relative difference below 10%
 COINCIDE = (0, 2)  # environments whose statement is "solutions close, losses similar"
 
 
-def statement_failures(index: int, env: NeuronEnvironment, ls: Landscape, z: float, threshold: float) -> list[str]:
+def statement_failures(index: int, env: NeuronEnvironment, ls: Landscape, z: float, threshold: float,
+                       close: float = CLOSE, far: float = FAR, significant: float = SIGNIFICANT,
+                       similar: float = SIMILAR) -> list[str]:
     """The conditions of one environment's statement (Figs. 4-6) that fail, each with its measured value.
 
     ``z`` is the paired z of NAL's minus MAML's post-adaptation loss on fresh data; the
-    statement of environment 3 (Fig. 6(c)-(d)) also needs solutions at least :data:`FAR` apart.
+    statement of environment 3 (Fig. 6(c)-(d)) also needs solutions at least ``far`` apart.
+    The readings of Sec. 4's words: solutions "close" within ``close``, losses "similar" within
+    ``similar`` (relative), a "significantly smaller" loss at most ``significant`` × NAL's.
     """
     gap = float(np.linalg.norm(ls.nal_solution - ls.maml_solution))
     nal, maml = ls.post_adaptation_nal, ls.post_adaptation_maml
     failures = []
     if index in COINCIDE:
-        if not gap <= CLOSE:
-            failures.append(f"‖w_NAL − w_MAML‖ = {gap:.2f} > {CLOSE}")
-        if not abs(nal - maml) <= SIMILAR * nal:
-            failures.append(f"losses differ by {100 * abs(nal - maml) / nal:.1f}% > {100 * SIMILAR:.0f}%")
+        if not gap <= close:
+            failures.append(f"‖w_NAL − w_MAML‖ = {gap:.2f} > {close}")
+        if not abs(nal - maml) <= similar * nal:
+            failures.append(f"losses differ by {100 * abs(nal - maml) / nal:.1f}% > {100 * similar:.0f}%")
         return failures
     nal_hard, maml_hard = ls.distance_to(env.centroid(True))
     nal_easy, maml_easy = ls.distance_to(env.centroid(False))
@@ -234,12 +238,12 @@ def statement_failures(index: int, env: NeuronEnvironment, ls: Landscape, z: flo
         failures.append(f"MAML not closer to the hard centroid ({maml_hard:.2f} vs NAL {nal_hard:.2f})")
     if not nal_easy < maml_easy:
         failures.append(f"NAL not closer to the easy centroid ({nal_easy:.2f} vs MAML {maml_easy:.2f})")
-    if not maml <= SIGNIFICANT * nal:
-        failures.append(f"loss ratio MAML/NAL = {maml / nal:.2f} > {SIGNIFICANT}")
+    if not maml <= significant * nal:
+        failures.append(f"loss ratio MAML/NAL = {maml / nal:.2f} > {significant}")
     if not z > threshold:
         failures.append(f"paired z = {z:.1f} ≤ {threshold:.2f}")
-    if index == 3 and not gap >= FAR:
-        failures.append(f"‖w_NAL − w_MAML‖ = {gap:.2f} < {FAR}")
+    if index == 3 and not gap >= far:
+        failures.append(f"‖w_NAL − w_MAML‖ = {gap:.2f} < {far}")
     return failures
 
 

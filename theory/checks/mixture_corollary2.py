@@ -8,6 +8,8 @@ as limits of the derived Corollary 1.
 
 from __future__ import annotations
 
+import itertools
+import math
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -15,11 +17,13 @@ import numpy as np
 import sympy as sp
 from matplotlib.colors import TwoSlopeNorm
 
+from maml_landscape import sensitivity
 from maml_landscape.context import CheckContext
 from maml_landscape.evidence import Figure, Formula, Table, Text
 from maml_landscape.plotting import save_figure
 from maml_landscape.profiles import Sizes
 from maml_landscape.registry import check
+from maml_landscape.sensitivity import Reading
 from maml_landscape.theory import mixture as derived
 from maml_landscape.theory.comparison import DIGITS, NUMERIC_TOLERANCE
 from maml_landscape.theory.mixture_approximations import (
@@ -55,6 +59,14 @@ SIZES = Sizes(
     paper=Corollary2Sizes(points=10, grid=(300, 240), plotted=RATIO_APPROXIMATIONS),
 )
 
+#: The readings of Corollary 2's words that the verdict rests on (swept in the evidence).
+COR2_READINGS = (
+    Reading("much_greater", "'≫' in the condition", "≥ {}×", MUCH_GREATER, 1.0, 10000.0, log=True,
+            reason="the paper gives no factor"),
+    Reading("tolerance", "tolerance of '≈'", "{}", TOLERANCE, 0.001, 10.0, log=True, percent=True,
+            reason="relative error of the ratio"),
+)
+
 PANELS = (
     (0.5, 0.05, "Fig. 3(a)-(b): $R^2/r_H = 0.5$, $R^2/r_E = 10$"),
     (10.0, 20.0, "Fig. 3(c)-(d): $R^2/r_H = 10$, $R^2/r_E = 0.5$"),
@@ -62,40 +74,78 @@ PANELS = (
 )
 
 
-def _error_map(ctx: CheckContext) -> tuple[str, list, dict]:
-    """The error-map figure and the within-tolerance summary of both ratio approximations.
-
-    Columns: :data:`PANELS`; rows: eq. (12) (quick profile) and eq. (27) line 2 (paper profile too).
-    """
-    sizes = SIZES.of(ctx)
-    n_t, n_m = sizes.grid
-    plotted = sizes.plotted
+def _error_grid(ctx: CheckContext) -> tuple[np.ndarray, np.ndarray]:
+    """The error map's grid: t = ρ_H/ρ_E in [10⁻³, 0.99] and d/m in [10⁻⁵, 1], log-spaced (meshgrid)."""
+    n_t, n_m = SIZES.of(ctx).grid
     t = np.logspace(-3, np.log10(0.99), n_t)
     d_over_m = np.logspace(-5, 0, n_m)
-    tt, dm = np.meshgrid(t, d_over_m)
+    return np.meshgrid(t, d_over_m)
+
+
+def _errors(tt: np.ndarray, dm: np.ndarray) -> list[dict[str, np.ndarray]]:
+    """Per panel of :data:`PANELS`: (printed approximation)/(exact ratio) − 1 of eq. (12) and eq. (27) line 2."""
     eps = dm * (DIMENSION + 1) / DIMENSION
-    relevant = tt * (1 - tt) ** 2 >= MUCH_GREATER * dm
+    return [relative_errors(tt, eps, u, v) for u, v, _ in PANELS]
+
+
+def _key(name: str, u: float, v: float) -> str:
+    """The key of one approximation and panel in :func:`region_summary` (and in claims.json)."""
+    return f"{name} | u={u}, v={v}"
+
+
+def region_summary(tt: np.ndarray, dm: np.ndarray, errors: list[dict[str, np.ndarray]],
+                   tolerance: float = TOLERANCE, much_greater: float = MUCH_GREATER) -> dict[str, dict[str, float]]:
+    """Where each approximation is within ``tolerance`` in the stated regime t(1−t)² ≥ ``much_greater`` d/m.
+
+    Corollary 2: eq. (12) ≈ the exact ratio when (ρ_H/ρ_E)(1 − ρ_H/ρ_E)² ≫ d/m. Per approximation and
+    panel: the share of the regime's grid points within ``tolerance``, the largest t and d/m within it,
+    and the worst error in the regime (NaN when no grid point satisfies the condition).
+    """
+    relevant = tt * (1 - tt) ** 2 >= much_greater * dm
+    summary = {}
+    for (u, v, _), panel in zip(PANELS, errors):
+        for name, err in panel.items():
+            within = (np.abs(err) <= tolerance) & relevant
+            summary[_key(name, u, v)] = {
+                "share_of_relevant_within": float(within.sum() / relevant.sum()) if relevant.any() else math.nan,
+                "max_t_within": float(tt[within].max()) if within.any() else math.nan,
+                "max_d_over_m_within": float(dm[within].max()) if within.any() else math.nan,
+                "worst_in_relevant": float(np.abs(err[relevant]).max()) if relevant.any() else math.nan}
+    return summary
+
+
+def corollary2_verdict(summary: dict[str, dict[str, float]]) -> Verdict:
+    """S32.COR2's rule on :func:`region_summary`: eq. (12) within the tolerance on all of the stated regime in
+    every panel: holds; on part of it in some panel: approximate; nowhere: fails (``not checked`` when the
+    condition's reading leaves no grid point in the regime)."""
+    shares = [s["share_of_relevant_within"] for k, s in summary.items() if k.startswith("eq. (12)")]
+    if any(math.isnan(share) for share in shares):
+        return Verdict.NOT_CHECKED
+    return graded(all(share == 1 for share in shares), any(share > 0 for share in shares))
+
+
+def _region_rows(summary: dict[str, dict[str, float]]) -> list[tuple[str, ...]]:
+    """:func:`region_summary` as the rows of the evidence table."""
+    rows = []
+    for (u, v, _), name in itertools.product(PANELS, RATIO_APPROXIMATIONS):
+        s = summary[_key(name, u, v)]
+        found = not math.isnan(s["max_t_within"])
+        rows.append((name, f"{u:g}", f"{v:g}", f"{100 * s['share_of_relevant_within']:.1f}%",
+                     f"{s['max_t_within']:.3g}" if found else "—", f"{s['max_d_over_m_within']:.2g}" if found else "—",
+                     f"{100 * s['worst_in_relevant']:.0f}%"))
+    return rows
+
+
+def _plot_error_map(ctx: CheckContext, tt: np.ndarray, dm: np.ndarray, errors: list[dict[str, np.ndarray]]) -> str:
+    """The error-map figure: columns :data:`PANELS`; rows eq. (12) (quick profile) and eq. (27) line 2 (paper)."""
+    plotted = SIZES.of(ctx).plotted
     fig, axes = plt.subplots(len(plotted), len(PANELS), figsize=(3.8 * len(PANELS), 3.3 * len(plotted)),
                              sharex=True, sharey=True, squeeze=False)
-    rows, summary = [], {}
     norm = TwoSlopeNorm(vmin=-1.0, vcenter=0.0, vmax=1.0)
     image = None
-    for column, (u, v, title) in enumerate(PANELS):
-        errors = relative_errors(tt, eps, u, v)
-        for name, err in errors.items():
-            within = (np.abs(err) <= TOLERANCE) & relevant
-            share = float(within.sum() / relevant.sum())
-            t_best = float(tt[within].max()) if within.any() else float("nan")
-            dm_best = float(dm[within].max()) if within.any() else float("nan")
-            worst = float(np.abs(err[relevant]).max())
-            summary[f"{name} | u={u}, v={v}"] = {"share_of_relevant_within": share, "max_t_within": t_best,
-                                                 "max_d_over_m_within": dm_best, "worst_in_relevant": worst}
-            rows.append((name, f"{u:g}", f"{v:g}", f"{100 * share:.1f}%",
-                         f"{t_best:.3g}" if within.any() else "—", f"{dm_best:.2g}" if within.any() else "—",
-                         f"{100 * worst:.0f}%"))
-            if name not in plotted:
-                continue
-            row = plotted.index(name)
+    for column, ((_, _, title), panel) in enumerate(zip(PANELS, errors)):
+        for row, name in enumerate(plotted):
+            err = panel[name]
             ax = axes[row, column]
             image = ax.pcolormesh(tt, dm, np.clip(err, -1, 1), cmap="RdBu_r", norm=norm, shading="auto", rasterized=True)
             ax.contour(tt, dm, np.abs(err), levels=[TOLERANCE], colors="k", linewidths=1.2)
@@ -109,8 +159,7 @@ def _error_map(ctx: CheckContext) -> tuple[str, list, dict]:
             if row == len(plotted) - 1:
                 ax.set_xlabel("$\\rho_H/\\rho_E$")
     fig.colorbar(image, ax=axes, shrink=0.8, label="approx./exact − 1 (clipped to ±1)")
-    path = save_figure(fig, ctx, "cor2_error_map")
-    return path, rows, summary
+    return save_figure(fig, ctx, "cor2_error_map")
 
 
 def _figure_settings() -> list[tuple[str, dict]]:
@@ -164,13 +213,17 @@ def corollary2(ctx: CheckContext) -> Outcome:
     large_m_is_line2 = sp.cancel(large_m - line2) == 0
     # mpmath: the reduced ratio against the unreduced derived risks at random points
     worst = reduced_ratio_deviation(ctx.rng("S32.COR2/points"), SIZES.of(ctx).points)
-    path, region_rows, summary = _error_map(ctx)
+    tt, dm = _error_grid(ctx)
+    errors = _errors(tt, dm)
+    summary = region_summary(tt, dm, errors)
+    region_rows = _region_rows(summary)
+    path = _plot_error_map(ctx, tt, dm, errors)
+    sweeps = sensitivity.sweep_each(
+        COR2_READINGS, lambda **readings: corollary2_verdict(region_summary(tt, dm, errors, **readings)))
     fig_rows, fig_data = _figure_table()
     t_max = sp.sqrt((1 + TOLERANCE) * U / (U - TOLERANCE)) - 1  # eq. 12 within 10% at m = ∞ iff t ≤ t_max
     t_max_check = sp.simplify(((1 + U) / large_m).subs(T, t_max) - (1 + TOLERANCE))
     eq12_rows = [(f"{u:g}", f"{float(t_max.subs(U, u)):.3f}") for u in (0.5, 2, 10, 100)]
-    within_any = any(s["share_of_relevant_within"] > 0 for k, s in summary.items() if k.startswith("eq. (12)"))
-    within_all = all(s["share_of_relevant_within"] == 1 for k, s in summary.items() if k.startswith("eq. (12)"))
     fig3 = fig_data["Fig. 3(c)-(d), m = 500"]
     evidence = [
         Formula("exact ratio at $\\alpha = 1/\\rho_E$ ($t = \\rho_H/\\rho_E$, $\\epsilon = (d+1)/m$, $u = R^2/r_H$, "
@@ -195,19 +248,19 @@ def corollary2(ctx: CheckContext) -> Outcome:
         Table(("setting", "$t$", "$d/m$", "$u$", "$v$", "$t(1-t)^2/(d/m)$", "exact", "eq. (12)", "error",
                "eq. (27) l.2", "error", "eq. (25) error", "eq. (26) error", "$R\\to\\infty$ limit"), fig_rows,
               caption="At the figures' parameters (choices below where the paper is silent)."),
+        *sensitivity.evidence(sweeps),
     ]
     choices = [
         Choice("alpha", "1/rho_E", "Corollary 2's assumption"),
         Choice("d (error map)", DIMENSION, "Figures 1-3 use d = 10; (d+1)/m = 1.1 d/m"),
-        Choice("'≫' in the condition", f"≥ {MUCH_GREATER}×", "the paper gives no factor"),
-        Choice("tolerance of '≈'", f"{100 * TOLERANCE:.0f}%", "relative error of the ratio"),
+        *(r.choice() for r in COR2_READINGS),
         Choice("Figure 1 R, r_H, r_E", "large R = 2, small R = 0.5, large r_H = 1, small r_H = 0.1, r_E = 1",
                "unstated; Table 3's environment has R = 2, r = 1"),
         Choice("Figure 3 rho_H, rho_E, m, d", "0.1, 0.9, 500 (and 5000), 10",
                "unstated; Figure 1's values (the only ones given in Sec. 3.2); R = 1 (the ratio does not depend on R)"),
     ]
     data = {"region": summary, "figures": fig_data, "large_m_equals_eq27_line2": large_m_is_line2,
-            "mp_worst": float(worst), "t_max_at_m_infinity": dict(eq12_rows)}
+            "mp_worst": float(worst), "t_max_at_m_infinity": dict(eq12_rows), "sensitivity": sensitivity.data(sweeps)}
     seeds = {"S32.COR2/points": ctx.seed_for("S32.COR2/points")}
     if worst > NUMERIC_TOLERANCE:
         return cross_check_failed("mpmath reduced vs unreduced ratio", "S32.COR2", evidence)
@@ -216,7 +269,7 @@ def corollary2(ctx: CheckContext) -> Outcome:
               f"printed {fig3['eq12']:.0f}; within {100 * TOLERANCE:.0f}% only for t ≲ {summary[key]['max_t_within']:.2g} "
               f"and d/m ≲ {summary[key]['max_d_over_m_within']:.1g} there; as R → ∞ the exact ratio stays bounded "
               f"(≈ {fig_data['Fig. 1(d): large R, small r_H']['ratio_R_to_infinity']:.2f} at Fig. 1's t, m)")
-    verdict = graded(within_all, within_any)
+    verdict = corollary2_verdict(summary)
     if verdict is Verdict.HOLDS:
         summary_text = "eq. (12) is within 10% throughout the stated regime"
     elif verdict is Verdict.APPROXIMATE:
