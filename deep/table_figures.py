@@ -21,7 +21,14 @@ from maml_landscape.deep.curves import COLOURS, draw_curves, has_curves
 from maml_landscape.deep.paper_tables import CELLS
 from maml_landscape.deep.results import profile_label
 from maml_landscape.evidence import Figure
-from maml_landscape.plotting import save_figure
+from maml_landscape.plotting import figure_evidence
+
+
+def paper_table(table: dict[str, Any]) -> str:
+    """The paper's table a stored deep table reproduces (Table 1: Omniglot, Table 2: FS-CIFAR100)."""
+    if table.get("substitute"):
+        return "Table 2 (its protocol, on Omniglot)"
+    return "Table 1" if table["experiment"].startswith("omniglot") else "Table 2"
 
 
 def figure_name(table: dict[str, Any]) -> str:
@@ -93,11 +100,11 @@ def table_figure(ctx: CheckContext, table: dict[str, Any]) -> Figure:
         title += " (SUBSTITUTE: Table 2's protocol on Omniglot; diamonds are FS-CIFAR100's values)"
     fig.suptitle(title, fontsize=9)
     fig.tight_layout()
-    path = save_figure(fig, ctx, figure_name(table))
-    return Figure(
-        path,
+    return figure_evidence(
+        fig, figure_name(table),
         f"{title}: measured accuracy (bars, 95% intervals over seeds) and the paper's "
         "Table 4/5 values (black diamonds)" + ("; training loss at right" if curves else ""),
+        reproduces=paper_table(table),
     )
 
 
@@ -105,12 +112,12 @@ def curves_figure(ctx: CheckContext, table: dict[str, Any]) -> Figure | None:
     """The learning curves of ``table`` (:mod:`maml_landscape.deep.curves`), if it stored any."""
     if not has_curves(table):
         return None
-    path = save_figure(draw_curves(table), ctx, figure_name(table) + "_curves")
-    return Figure(
-        path,
+    return figure_evidence(
+        draw_curves(table), figure_name(table) + "_curves",
         f"Learning curves ({profile_label(table)}): accuracy on fixed evaluation tasks against "
         "training iteration; thin lines are training seeds, thick their mean, dashed the "
         "paper's final Table 4/5 value after 20,000 iterations",
+        reproduces=paper_table(table),
     )
 
 

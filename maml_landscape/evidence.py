@@ -44,10 +44,18 @@ class Table:
 
 @dataclass(frozen=True)
 class Figure:
-    """A figure file (PNG for Markdown; the PDF beside it, if any, for LaTeX)."""
+    """A figure file (PNG for Markdown; the PDF beside it, if any, for LaTeX).
+
+    ``reproduces`` names the paper's figure or table it redraws (None: a figure of our
+    own). ``drawing`` is the matplotlib figure not yet written: the runner stamps the
+    claim's ID and verdict on it and saves it to ``path`` (see
+    :func:`maml_landscape.plotting.figure_evidence`); it is not part of the ledger.
+    """
 
     path: str
     caption: str
+    reproduces: str | None = None
+    drawing: Any = field(default=None, compare=False, repr=False, metadata={"ledger": False})
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from typing import Any
 from maml_landscape.claims import CLAIMS, Claim, get_claim
 from maml_landscape.context import CheckContext
 from maml_landscape.evidence import Text
+from maml_landscape.plotting import save_claim_figures
 from maml_landscape.progress import Progress
 from maml_landscape.registry import Run, checks_for
 from maml_landscape.serialize import outcome_to_dict, to_jsonable
@@ -45,6 +46,7 @@ def _run_one(claim: Claim, run: Run) -> tuple[dict[str, Any], bool]:
         outcomes.append(outcome)
         entries.append({"name": entry.name, "runtime_s": round(runtime, 3), **outcome_to_dict(outcome)})
     verdict = combine(outcomes)
+    save_claim_figures(outcomes, claim.id, verdict, ctx.figures_dir)
     summary = deciding(outcomes).summary
     corrections = [o.correction for o in outcomes if o.correction]
     record = {

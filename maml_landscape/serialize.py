@@ -40,7 +40,8 @@ def to_jsonable(value: Any) -> Any:
 
 def block_to_dict(block: Block) -> dict[str, Any]:
     """One evidence block as a dict with a ``type`` field."""
-    record = {"type": type(block).__name__.lower(), **to_jsonable(dataclasses.asdict(block))}
+    fields = {f.name: getattr(block, f.name) for f in dataclasses.fields(block) if f.metadata.get("ledger", True)}
+    record = {"type": type(block).__name__.lower(), **to_jsonable(fields)}
     if isinstance(block, Measurement):
         record["z"] = to_jsonable(block.z)
         record["passed"] = block.passed

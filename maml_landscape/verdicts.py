@@ -48,6 +48,16 @@ _SEVERITY = {
 }
 
 
+#: One colour per verdict, shared by the HTML ledger and the figure stamps.
+COLOURS = {
+    Verdict.HOLDS: "#1b7f3b",
+    Verdict.APPROXIMATE: "#1a56b8",
+    Verdict.HOLDS_AFTER_CORRECTION: "#b35c00",
+    Verdict.FAILS: "#c5221f",
+    Verdict.NOT_CHECKED: "#6b6f76",
+}
+
+
 @dataclass(frozen=True)
 class Choice:
     """A value the paper leaves unstated and the check had to choose."""

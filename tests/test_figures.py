@@ -12,8 +12,9 @@ from maml_landscape.numerics.figures import fig1, fig2, fig3, logistic, sgd_runs
 from maml_landscape.numerics.figures import neuron_landscapes as neurons
 from maml_landscape.numerics.figures.mixture_risks import MixtureSetting, risk_grid, risks
 from maml_landscape.numerics.sgd import nal_batch_weights
-from maml_landscape.plotting import save_figure
+from maml_landscape.plotting import figure_evidence, save_claim_figures, stamp_text
 from maml_landscape.stats import t_quantile, z_threshold
+from maml_landscape.verdicts import Outcome, Verdict
 
 
 def test_mixture_risks_are_linear_in_R2_and_spreads():
@@ -103,8 +104,12 @@ def ctx(tmp_path):
 
 
 def _saved(ctx, fig, name):
-    path = save_figure(fig, ctx, name)
-    assert (ctx.out_dir / path).exists() and (ctx.out_dir / path).with_suffix(".pdf").exists()
+    block = figure_evidence(fig, name, "caption", reproduces="Figure 1")
+    save_claim_figures([Outcome(Verdict.FAILS, "x", evidence=[block])], "S32.FIG1", Verdict.FAILS, ctx.figures_dir)
+    path = ctx.out_dir / block.path
+    assert path.exists() and path.with_suffix(".pdf").exists()
+    stamps = [t.get_text() for t in fig.texts if t.get_gid() == "claim-stamp"]
+    assert stamps == [stamp_text("S32.FIG1", Verdict.FAILS, "Figure 1")]
 
 
 def test_figures_write_png_and_pdf(ctx):
@@ -119,3 +124,29 @@ def test_figures_write_png_and_pdf(ctx):
     _saved(ctx, logistic.plot(logistic.curves((0.3,), 4.0, 4, 0), 4.0), "fig7")
     landscape = neurons.landscape(neurons.ENVIRONMENTS[2], 1.0, 5, 2, 0)
     _saved(ctx, neurons.plot([landscape], "test"), "fig6")
+
+
+def test_the_stamp_sits_above_every_other_mark(ctx):
+    """The claim stamp is drawn above the figure's own title (nothing overlaps it) and is written once."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [0, 1])
+    fig.suptitle("a two-line\nsuptitle")
+    block = figure_evidence(fig, "stamp_test", "caption")
+    for verdict in (Verdict.HOLDS, Verdict.FAILS):  # a second stamp replaces the first
+        save_claim_figures([Outcome(verdict, "x", evidence=[block])], "S3.Q", verdict, ctx.figures_dir)
+    renderer = fig.canvas.get_renderer()
+    stamps = [t for t in fig.texts if t.get_gid() == "claim-stamp"]
+    assert [t.get_text() for t in stamps] == [stamp_text("S3.Q", Verdict.FAILS, None)]
+    assert stamps[0].get_window_extent(renderer).y0 >= fig._suptitle.get_window_extent(renderer).y1
+    assert "not a figure of the paper" in stamps[0].get_text()
+
+
+def test_figure_evidence_is_not_written_into_the_ledger():
+    import matplotlib.pyplot as plt
+
+    from maml_landscape.serialize import block_to_dict
+
+    record = block_to_dict(figure_evidence(plt.figure(), "x", "caption", reproduces="Table 1"))
+    assert record == {"type": "figure", "path": "figures/x.png", "caption": "caption", "reproduces": "Table 1"}

@@ -78,14 +78,13 @@ class _Ids(html.parser.HTMLParser):
 def _figure_check(ctx):
     import matplotlib.pyplot as plt
 
-    from maml_landscape.plotting import save_figure
+    from maml_landscape.plotting import figure_evidence
 
     fig, ax = plt.subplots()
     ax.plot([0, 1], [1, 0])
-    path = save_figure(fig, ctx, "html_test")
     return Outcome(Verdict.FAILS, "counterexample at $x = 1$", evidence=[
         Text("see **below**"), Formula("derived", r"\frac{1}{2}x^2"), Formula("broken", r"\frac{1}{"),
-        Table(["a", "b"], [[1, 0.5]]), Figure(path, "a line"), Figure("figures/nope.png", "gone"),
+        Table(["a", "b"], [[1, 0.5]]), figure_evidence(fig, "html_test", "a line"), Figure("figures/nope.png", "gone"),
     ])
 
 

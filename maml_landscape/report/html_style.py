@@ -5,9 +5,15 @@ summary rows carry ``data-verdict`` and ``data-section``; the verdict buttons an
 section menu hide what does not match both, and ``#shown`` says how many claims remain.
 """
 
+from maml_landscape.verdicts import COLOURS, Verdict
+
+_VERDICT_COLOURS = (f"--holds: {COLOURS[Verdict.HOLDS]}; --approximate: {COLOURS[Verdict.APPROXIMATE]}; "
+                    f"--corrected: {COLOURS[Verdict.HOLDS_AFTER_CORRECTION]}; --fails: {COLOURS[Verdict.FAILS]}; "
+                    f"--unchecked: {COLOURS[Verdict.NOT_CHECKED]};")
+
 STYLE = """
 :root { --fg: #1d1d1f; --muted: #5f6368; --line: #d9dce1; --bg-alt: #f6f7f9;
-  --holds: #1b7f3b; --approximate: #1a56b8; --corrected: #b35c00; --fails: #c5221f; --unchecked: #6b6f76; }
+  """ + _VERDICT_COLOURS + """ }
 * { box-sizing: border-box; }
 [hidden] { display: none !important; }
 body { margin: 0 auto; max-width: 72rem; padding: 1rem 1.5rem 4rem; color: var(--fg);

@@ -22,7 +22,7 @@ from maml_landscape.numerics.checks.empirical_setting import (
     environment,
 )
 from maml_landscape.numerics.closed_forms import theorem3_threshold_values
-from maml_landscape.plotting import save_figure
+from maml_landscape.plotting import figure_evidence
 from maml_landscape.profiles import Sizes
 from maml_landscape.registry import check
 from maml_landscape.stats import z_threshold
@@ -74,7 +74,8 @@ def _rate_rows(comparisons: dict[str, conv.RateComparison]) -> tuple[tuple[objec
     )
 
 
-def _convergence_figure(ctx: CheckContext, name: str, panels: list[tuple[str, tuple[int, ...], dict[str, np.ndarray], str]]) -> str:
+def _convergence_figure(name: str, caption: str,
+                        panels: list[tuple[str, tuple[int, ...], dict[str, np.ndarray], str]]) -> Figure:
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.4))
@@ -93,7 +94,7 @@ def _convergence_figure(ctx: CheckContext, name: str, panels: list[tuple[str, tu
     np.atleast_1d(axes)[0].set_ylabel("distance to population solution")
     np.atleast_1d(axes)[0].legend(fontsize=7)
     fig.tight_layout()
-    return save_figure(fig, ctx, name)
+    return figure_evidence(fig, name, caption)
 
 
 def _rate(grid: tuple[int, ...], errors: np.ndarray, threshold: float) -> conv.RateComparison:
@@ -118,7 +119,7 @@ def _rates_outcome(
     T_grid: tuple[int, ...],
     by_T: dict[str, np.ndarray],
     T_fixed: str,
-    figure: tuple[str, str],
+    figure: Figure,
     notes: list[Text],
     choices: list[Choice],
     seeds: dict[str, int],
@@ -126,7 +127,7 @@ def _rates_outcome(
     """Theorems 2-3: the sampling term against its own variable and the total error against T decide.
 
     ``variable`` = (name, grid, scan, what is held fixed) for n (Theorem 2) or τ (Theorem 3);
-    ``by_T`` is the scan over ``T_grid`` with ``T_fixed`` (e.g. "n=16") held fixed; ``figure`` = (path, caption).
+    ``by_T`` is the scan over ``T_grid`` with ``T_fixed`` (e.g. "n=16") held fixed.
     The verdict fails when a deciding slope is significantly slower than −1/2 (the theorems are upper bounds).
     """
     name, grid, by_x, x_fixed = variable
@@ -152,7 +153,7 @@ def _rates_outcome(
             Table(("quantity", "slope", "SE", "printed", "margin", "relation"), _rate_rows({**claimed, **extra}),
                   caption="first two rows decide the verdict; the others show where the bound is loose"),
             *notes,
-            Figure(figure[0], figure[1]),
+            figure,
         ],
         choices=choices,
         seeds=seeds,
@@ -168,13 +169,14 @@ def theorem2_rates(ctx: CheckContext) -> Outcome:
     rng_n, rng_T = np.random.default_rng(seed_n), np.random.default_rng(seed_T)
     by_n = _scan(lambda n: conv.nal_errors(env, g.T_fixed, n, g.replicates, rng_n), g.n)
     by_T = _scan(lambda T: conv.nal_errors(env, T, g.n_fixed, g.replicates, rng_T), g.T)
-    figure = _convergence_figure(ctx, "thm2_nal_convergence", [
+    figure = _convergence_figure("thm2_nal_convergence", "‖w_NAL − w_NAL*‖ and its two parts (eq. 46) against n and T; "
+                                                         "mean ± SE over replicates", [
         (f"NAL, T = {g.T_fixed}", g.n, by_n, "n (samples per task)"),
         (f"NAL, n = {g.n_fixed}", g.T, by_T, "T (tasks)"),
     ])
     return _rates_outcome(
         ("n", g.n, by_n, f"T={g.T_fixed}"), g.T, by_T, f"n={g.n_fixed}",
-        (figure, "‖w_NAL − w_NAL*‖ and its two parts (eq. 46) against n and T; mean ± SE over replicates"),
+        figure,
         [Text(
             "At fixed T the total error does not vanish as n grows (it levels off at the finite-T term), "
             "as the bound's $1/\\sqrt T$ term allows. The n-term also shrinks as $T^{-1/2}$ at fixed n "
@@ -194,14 +196,15 @@ def theorem3_rates(ctx: CheckContext) -> Outcome:
     n1, n2 = g.n1, g.n2
     by_tau = _scan(lambda tau: conv.maml_errors(env, ALPHA, g.T_fixed_maml, tau, n1, n2, g.replicates, rng_tau), g.tau)
     by_T = _scan(lambda T: conv.maml_errors(env, ALPHA, T, g.tau_fixed, n1, n2, g.replicates, rng_T), g.T)
-    figure = _convergence_figure(ctx, "thm3_maml_convergence", [
+    figure = _convergence_figure("thm3_maml_convergence", "‖w_MAML − w_MAML*‖ and its two parts (eq. 85) against τ "
+                                                          "and T; mean ± SE over replicates", [
         (f"MAML, T = {g.T_fixed_maml}, n1 = {n1}, n2 = {n2}", g.tau, by_tau, "τ (episodes per task)"),
         (f"MAML, τ = {g.tau_fixed}", g.T, by_T, "T (tasks)"),
     ])
     thresholds = theorem3_threshold_values(env, ALPHA, max(g.T), n2)
     return _rates_outcome(
         ("τ", g.tau, by_tau, f"T={g.T_fixed_maml}"), g.T, by_T, f"τ={g.tau_fixed}",
-        (figure, "‖w_MAML − w_MAML*‖ and its two parts (eq. 85) against τ and T; mean ± SE over replicates"),
+        figure,
         [Text(
             f"The grid starts at τ = {min(g.tau)}; the theorem's τ-threshold is "
             f"≈ {thresholds['statement']:.3g} as stated, with c = 1 and T = {max(g.T)} (see the threshold check)."

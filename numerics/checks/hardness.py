@@ -17,7 +17,7 @@ from maml_landscape.numerics.placement_search import (
     STEP_FACTORS,
     search_placements,
 )
-from maml_landscape.plotting import save_figure
+from maml_landscape.plotting import figure_evidence
 from maml_landscape.profiles import Sizes
 from maml_landscape.registry import check
 from maml_landscape.verdicts import Choice, Outcome, Verdict
@@ -52,7 +52,7 @@ def hardness_placement(ctx: CheckContext) -> Outcome:
     rows = []
     for (kind, factor, n2), row in sorted(counts.items(), key=lambda kv: (ENVIRONMENT_KINDS.index(kv[0][0]), -kv[0][1], kv[0][2])):
         rows.append((kind, f"{factor:g}/L", n2, *(f"{v}/{per_kind}" for v in row)))
-    figure = _hardness_figure(ctx, counts, per_kind)
+    figure = _hardness_figure(counts, per_kind)
     summary = (
         f"at α = 1/L and n2 = 10^6: {primary['isotropic'][1]}/{per_kind} isotropic and {primary['ordered'][1]}/{per_kind} "
         f"'hard in all directions' environments have w_MAML* nearer the easy centre; NAL violations "
@@ -72,7 +72,7 @@ def hardness_placement(ctx: CheckContext) -> Outcome:
             "reading at α = 1/L (Sec. 3.1's natural choice) and n2 = 10^6 on the isotropic and 'ordered' kinds."
         ),
         Table(("kind", "α", "n2", *(f"violations: {r}" for r in READINGS)), tuple(rows)),
-        Figure(figure, "fraction of environments violating each reading against n2 (α = 1/L solid, α = 1/(2L) dashed)"),
+        figure,
     ]
     if worst_case:
         evidence.append(Table(("worst counterexample (large n2)", "value"), tuple((k, str(v)) for k, v in worst_case.items())))
@@ -91,7 +91,7 @@ def hardness_placement(ctx: CheckContext) -> Outcome:
     )
 
 
-def _hardness_figure(ctx: CheckContext, counts: dict, per_kind: int) -> str:
+def _hardness_figure(counts: dict, per_kind: int) -> Figure:
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, len(READINGS), figsize=(12, 3.2), sharey=True)
@@ -107,7 +107,8 @@ def _hardness_figure(ctx: CheckContext, counts: dict, per_kind: int) -> str:
     axes[0].set_ylabel("fraction of environments")
     axes[0].legend(fontsize=6)
     fig.tight_layout()
-    return save_figure(fig, ctx, "s3_hard_placement")
+    return figure_evidence(fig, "s3_hard_placement", "fraction of environments violating each reading against n2 "
+                                                     "(α = 1/L solid, α = 1/(2L) dashed)")
 
 
 # ------------------------------------------------------------------------------ Remark 1
@@ -137,7 +138,7 @@ def effective_dimension(ctx: CheckContext) -> Outcome:
     rows = tuple(
         (name, d, m, *(f"{eff[k]:.2f}" for k in measures)) for name, rows_ in results.items() for d, m, eff in rows_
     )
-    figure = _remark_figure(ctx, results, measures)
+    figure = _remark_figure(results, measures)
     return Outcome(
         verdict=verdict,
         summary=(
@@ -163,7 +164,7 @@ def effective_dimension(ctx: CheckContext) -> Outcome:
                 f"Measured: the best-fitting measure is {best}; with a tail of 1/√d (trace growing like √d) "
                 f"$m^*$ grows as $d^{{{slopes_d['spike, tail 1/√d']:.2f}}}$."
             ),
-            Figure(figure, "m* against d per spectrum, and against each effective dimension"),
+            figure,
         ],
         choices=[
             Choice("gain fraction", fraction, "'≫' made concrete: MAML's risk at most half of NAL's"),
@@ -174,7 +175,7 @@ def effective_dimension(ctx: CheckContext) -> Outcome:
     )
 
 
-def _remark_figure(ctx: CheckContext, results: dict, measures: tuple[str, ...]) -> str:
+def _remark_figure(results: dict, measures: tuple[str, ...]) -> Figure:
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 1 + len(measures), figsize=(4 * (1 + len(measures)), 3.2))
@@ -191,4 +192,5 @@ def _remark_figure(ctx: CheckContext, results: dict, measures: tuple[str, ...]) 
         ax.set_xscale("log")
         ax.set_yscale("log")
     fig.tight_layout()
-    return save_figure(fig, ctx, "remark1_effective_dimension")
+    return figure_evidence(fig, "remark1_effective_dimension",
+                           "m* against d per spectrum, and against each effective dimension")

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from maml_landscape.context import CheckContext
-from maml_landscape.evidence import Figure, Table, Text
+from maml_landscape.evidence import Table, Text
 from maml_landscape.numerics.figures import logistic, printed
 from maml_landscape.numerics.figures.common import PAPER_PROFILE, REDUCED_PROFILE
-from maml_landscape.plotting import save_figure
+from maml_landscape.plotting import figure_evidence
 from maml_landscape.profiles import Sizes
 from maml_landscape.registry import check
 from maml_landscape.stats import FAMILY_ALARM_RATE, z_threshold
@@ -59,7 +59,8 @@ def maml_closer_to_hard_task_logistic(ctx: CheckContext) -> Outcome:
         results[alpha] = (points, all(closer), any(gains), sum(gains))
     primary = s.alphas[0]
     points, closer_all, some_gain, count = results[primary]
-    path = save_figure(logistic.plot(points, primary), ctx, "fig7")
+    figure = figure_evidence(logistic.plot(points, primary), "fig7",
+                             "Fig. 7 regenerated (logistic regression, population solutions).", reproduces="Figure 7")
     return Outcome(
         verdict=graded(closer_all and some_gain, closer_all or some_gain),
         summary=(f"α = {primary}: MAML's solution is closer to the hard task at every ρ_H: {closer_all}; "
@@ -72,7 +73,7 @@ def maml_closer_to_hard_task_logistic(ctx: CheckContext) -> Outcome:
                  "the two holds."),
             Text(f"{s.reduction}: ρ_H grid {s.rho}, {s.sets} adaptation sets per task."),
             Table(("α", "ρ_H", "t_NAL", "t_MAML", "E(w_NAL*)", "E(w_MAML*)", "paired z"), tuple(rows)),
-            Figure(path, "Fig. 7 regenerated (logistic regression, population solutions)."),
+            figure,
         ],
         choices=[
             Choice("data and label model", "x ~ N(0, ρI), y ~ Bernoulli(σ(<w*, x>)), w_1* = 1_d, w_2* = -1_d",

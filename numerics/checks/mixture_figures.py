@@ -15,11 +15,11 @@ import numpy as np
 
 from maml_landscape import sensitivity
 from maml_landscape.context import CheckContext
-from maml_landscape.evidence import Figure, Table, Text
+from maml_landscape.evidence import Table, Text
 from maml_landscape.numerics.figures import fig1, fig3, printed, sgd_runs
 from maml_landscape.numerics.figures.common import mean_and_halfwidth
 from maml_landscape.numerics.figures.mixture_risks import SIGNIFICANT_GAIN
-from maml_landscape.plotting import save_figure
+from maml_landscape.plotting import figure_evidence
 from maml_landscape.registry import check
 from maml_landscape.sensitivity import Reading
 from maml_landscape.verdicts import Choice, Outcome, Verdict, graded
@@ -85,7 +85,9 @@ def figure1(ctx: CheckContext) -> Outcome:
                      printed.FIG1_RISK_AXIS_MAX[scan.panel], f"{len(scan.matching)}/{len(scan.titled)}",
                      f"R={c.R}, r_H={c.r_h}, r_E={c.r_e}", f"{c.nal:.3g}", f"{c.maml:.3g}", f"{c.ratio:.2f}",
                      "-" if r is None else f"{r[0]:.2f}-{r[1]:.2f}"))
-    path = save_figure(fig1.plot(scans, ctx.rng("S32.FIG1/tasks")), ctx, "fig1")
+    figure = figure_evidence(fig1.plot(scans, ctx.rng("S32.FIG1/tasks")), "fig1",
+                             "Fig. 1 regenerated with the chosen (R, r_H, r_E); dotted lines: printed axis ends.",
+                             reproduces="Figure 1")
     return Outcome(
         verdict=found.verdict,
         summary=(f"all four printed axis ranges and the ratio ≈ 3 of (d) are reproducible by grid choices of "
@@ -108,7 +110,7 @@ def figure1(ctx: CheckContext) -> Outcome:
                  f"{len(alternative.matching)} matching choices, chosen ratio {alternative.chosen.ratio:.2f} — "
                  + ("both readings reproduce the panel." if alternative.matching and scans[3].matching
                     else "the two readings do not both reproduce the panel.")),
-            Figure(path, "Fig. 1 regenerated with the chosen (R, r_H, r_E); dotted lines: printed axis ends."),
+            figure,
             *sensitivity.evidence(sweeps),
         ],
         choices=[
@@ -182,7 +184,9 @@ def figure3(ctx: CheckContext) -> Outcome:
     agree, total = sgd_runs.agreement(comparisons)[0], len(comparisons)
     settings = _sensitivity_rows()
     claim_everywhere = all(row[-1] for row in settings)
-    path = save_figure(fig3.plot(setting, R_theory, sgd), ctx, "fig3")
+    figure = figure_evidence(fig3.plot(setting, R_theory, sgd), "fig3",
+                             "Fig. 3 regenerated: theory lines, SGD means with 95% t-intervals; dashed: eq. (12).",
+                             reproduces="Figure 3")
 
     def decide(significant: float, slack: float) -> Verdict:
         return figure3_verdict(ratio_b, ratio_d, axis_ok, comparisons, significant, slack)
@@ -211,7 +215,7 @@ def figure3(ctx: CheckContext) -> Outcome:
             Table(("ρ_H/ρ_E", "m = n2", "largest risk at R = 5", "ratio (b)", "ratio (d)", "fits printed axes",
                    "claim holds"), tuple(settings),
                   caption="Sensitivity to the unstated ρ_H, ρ_E and m (d = 10, α = 1/ρ_E)."),
-            Figure(path, "Fig. 3 regenerated: theory lines, SGD means with 95% t-intervals; dashed: eq. (12)."),
+            figure,
             *sensitivity.evidence(sweeps),
         ],
         choices=[Choice("setting", str(setting), "unstated; Fig. 1's stated ρ_E = 0.9, ρ_H = 0.1, m = 500, "

@@ -17,10 +17,10 @@ import numpy as np
 
 from maml_landscape import sensitivity
 from maml_landscape.context import CheckContext
-from maml_landscape.evidence import Figure, Table, Text
+from maml_landscape.evidence import Table, Text
 from maml_landscape.numerics.figures import neuron_landscapes as neurons
 from maml_landscape.numerics.figures.common import PAPER_PROFILE, REDUCED_PROFILE
-from maml_landscape.plotting import save_figure
+from maml_landscape.plotting import figure_evidence
 from maml_landscape.profiles import Sizes
 from maml_landscape.registry import check
 from maml_landscape.sensitivity import Reading
@@ -105,10 +105,10 @@ def figures4to6(ctx: CheckContext) -> Outcome:
                          f"{ls.post_adaptation_maml:.4f}", f"{z:.1f}", not failed,
                          "; ".join(failed) or "—"))
         if factor == 1.0:
-            figures.append(Figure(save_figure(neurons.plot(landscapes[:2], "Fig. 4 regenerated (Softplus)"), ctx,
-                                              "fig4"), "Fig. 4 regenerated: NAL (left), MAML (right)."))
-            figures.append(Figure(save_figure(neurons.plot(landscapes[2:], "Fig. 6 regenerated (Sigmoid)"), ctx,
-                                              "fig6"), "Fig. 6 regenerated: NAL (left), MAML (right)."))
+            figures.append(figure_evidence(neurons.plot(landscapes[:2], "Fig. 4 regenerated (Softplus)"), "fig4",
+                                           "Fig. 4 regenerated: NAL (left), MAML (right).", reproduces="Figures 4-5"))
+            figures.append(figure_evidence(neurons.plot(landscapes[2:], "Fig. 6 regenerated (Sigmoid)"), "fig6",
+                                           "Fig. 6 regenerated: NAL (left), MAML (right).", reproduces="Figure 6"))
     failures = _failures(measured, threshold)
     primary, anywhere = _reproduced(failures, s.alpha_factors)
     sweeps = sensitivity.sweep_each(

@@ -14,10 +14,10 @@ import numpy as np
 
 from maml_landscape import sensitivity
 from maml_landscape.context import CheckContext
-from maml_landscape.evidence import Figure, Table, Text
+from maml_landscape.evidence import Table, Text
 from maml_landscape.numerics.figures import fig2, printed, sgd_runs
 from maml_landscape.numerics.figures.common import mean_and_halfwidth
-from maml_landscape.plotting import save_figure
+from maml_landscape.plotting import figure_evidence
 from maml_landscape.registry import check
 from maml_landscape.verdicts import Choice, Outcome, Verdict, graded
 
@@ -45,8 +45,10 @@ def figure2(ctx: CheckContext) -> Outcome:
     axis_ok = fits["m = n2 = 2000"] and fits["m = n2 = 100 (caption)"]  # the panels as printed (caption)
     text_in_axis = fits["m = n2 = 500 (text)"]
     readings_agree = picture["m = n2 = 100 (caption)"] == picture["m = n2 = 500 (text)"]
-    path = save_figure(fig2.plot_figure2(curves["m = n2 = 2000"], curves["m = n2 = 100 (caption)"],
-                                         curves["m = n2 = 500 (text)"]), ctx, "fig2")
+    figure = figure_evidence(
+        fig2.plot_figure2(curves["m = n2 = 2000"], curves["m = n2 = 100 (caption)"], curves["m = n2 = 500 (text)"]),
+        "fig2", "Fig. 2 regenerated; (c)-(d) caption reading solid, text reading dashed; dotted lines: "
+                "printed axis ranges.", reproduces="Figure 2")
     return Outcome(
         verdict=graded(qualitative_ok and axis_ok, qualitative_ok),
         summary=(
@@ -74,8 +76,7 @@ def figure2(ctx: CheckContext) -> Outcome:
                  f"{picture['m = n2 = 500 (text)']}; "
                  + ("so the caption/text discrepancy does not change the qualitative claim." if readings_agree
                     else "the caption/text discrepancy changes the qualitative claim.")),
-            Figure(path, "Fig. 2 regenerated; (c)-(d) caption reading solid, text reading dashed; dotted lines: "
-                         "printed axis ranges."),
+            figure,
         ],
         choices=[
             Choice("ρ_E", 1.0, "the x-axis ρ_H spans (0, 1), read as ρ_E = 1"),
@@ -120,7 +121,8 @@ def figure8(ctx: CheckContext) -> Outcome:
     agree, total = sgd_runs.agreement(comparisons)[0], len(comparisons)
     axis_low, axis_high = printed.FIG8_RISK_AXIS
     axis_ok = top <= axis_high
-    path = save_figure(fig2.plot_figure8(theory_dense, points), ctx, "fig8")
+    figure = figure_evidence(fig2.plot_figure8(theory_dense, points), "fig8",
+                             "Fig. 8 regenerated: theory lines, SGD means with 95% t-intervals.", reproduces="Figure 8")
 
     def decide(slack: float) -> Verdict:
         return figure8_verdict(bool(ordering_ok), axis_ok, comparisons, slack)
@@ -143,7 +145,7 @@ def figure8(ctx: CheckContext) -> Outcome:
             Text(f"{s.reduction}: ρ_H grid {s.fig8_rho}, {s.repetitions} repetitions, "
                  f"{printed.SGD_ITERATIONS} iterations, exact risks of the final iterates."),
             Table(("panel", "ρ_H", "E(w_NAL*)", "E(w_NAL) SGD", "E(w_MAML*)", "E(w_MAML) SGD"), tuple(rows)),
-            Figure(path, "Fig. 8 regenerated: theory lines, SGD means with 95% t-intervals."),
+            figure,
             *sensitivity.evidence(sweeps),
         ],
         choices=[*sgd_runs.protocol_choices(), sgd_runs.SLACK_READING.choice()],

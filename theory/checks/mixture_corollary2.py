@@ -20,7 +20,7 @@ from matplotlib.colors import TwoSlopeNorm
 from maml_landscape import sensitivity
 from maml_landscape.context import CheckContext
 from maml_landscape.evidence import Figure, Formula, Table, Text
-from maml_landscape.plotting import save_figure
+from maml_landscape.plotting import figure_evidence
 from maml_landscape.profiles import Sizes
 from maml_landscape.registry import check
 from maml_landscape.sensitivity import Reading
@@ -136,7 +136,7 @@ def _region_rows(summary: dict[str, dict[str, float]]) -> list[tuple[str, ...]]:
     return rows
 
 
-def _plot_error_map(ctx: CheckContext, tt: np.ndarray, dm: np.ndarray, errors: list[dict[str, np.ndarray]]) -> str:
+def _plot_error_map(ctx: CheckContext, tt: np.ndarray, dm: np.ndarray, errors: list[dict[str, np.ndarray]]) -> Figure:
     """The error-map figure: columns :data:`PANELS`; rows eq. (12) (quick profile) and eq. (27) line 2 (paper)."""
     plotted = SIZES.of(ctx).plotted
     fig, axes = plt.subplots(len(plotted), len(PANELS), figsize=(3.8 * len(PANELS), 3.3 * len(plotted)),
@@ -159,7 +159,11 @@ def _plot_error_map(ctx: CheckContext, tt: np.ndarray, dm: np.ndarray, errors: l
             if row == len(plotted) - 1:
                 ax.set_xlabel("$\\rho_H/\\rho_E$")
     fig.colorbar(image, ax=axes, shrink=0.8, label="approx./exact − 1 (clipped to ±1)")
-    return save_figure(fig, ctx, "cor2_error_map")
+    return figure_evidence(
+        fig, "cor2_error_map",
+        "Relative error of eq. (12) (top; paper profile also eq. (27) line 2, bottom) against the exact ratio, "
+        f"$\\alpha = 1/\\rho_E$, $d = {DIMENSION}$; black contour: 10%; green dashed: the stated "
+        f"condition with '≫' read as ×{MUCH_GREATER}.")
 
 
 def _figure_settings() -> list[tuple[str, dict]]:
@@ -217,7 +221,7 @@ def corollary2(ctx: CheckContext) -> Outcome:
     errors = _errors(tt, dm)
     summary = region_summary(tt, dm, errors)
     region_rows = _region_rows(summary)
-    path = _plot_error_map(ctx, tt, dm, errors)
+    figure = _plot_error_map(ctx, tt, dm, errors)
     sweeps = sensitivity.sweep_each(
         COR2_READINGS, lambda **readings: corollary2_verdict(region_summary(tt, dm, errors, **readings)))
     fig_rows, fig_data = _figure_table()
@@ -238,9 +242,7 @@ def corollary2(ctx: CheckContext) -> Outcome:
              "($\\epsilon u$, $\\epsilon v$ against $t(1-t)^2$) cap the ratio (the $R \\to \\infty$ limit). "
              f"mpmath ({DIGITS} digits) reduced vs unreduced ratio: worst rel. error {float(worst):.1e}."),
         Table(("$u = R^2/r_H$", "$t_{max}$: eq. (12) within 10% at $m=\\infty$"), eq12_rows),
-        Figure(path, "Relative error of eq. (12) (top; paper profile also eq. (27) line 2, bottom) against the exact ratio, "
-                     f"$\\alpha = 1/\\rho_E$, $d = {DIMENSION}$; black contour: 10%; green dashed: the stated "
-                     f"condition with '≫' read as ×{MUCH_GREATER}."),
+        figure,
         Table(("approximation", "$u$", "$v$", f"share of relevant grid within {100 * TOLERANCE:.0f}%", "max $t$ within",
                "max $d/m$ within", "worst error in relevant region"), region_rows,
               caption=f"Relevant region: $t(1-t)^2 \\ge {MUCH_GREATER}\\, d/m$, $10^{{-3}} \\le t \\le 0.99$, "
