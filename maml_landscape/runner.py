@@ -14,7 +14,7 @@ from maml_landscape.plotting import save_claim_figures
 from maml_landscape.progress import Progress
 from maml_landscape.registry import Run, checks_for
 from maml_landscape.serialize import outcome_to_dict, to_jsonable
-from maml_landscape.verdicts import Outcome, Verdict, combine, deciding, not_checked
+from maml_landscape.verdicts import Outcome, Verdict, claim_summary, combine, not_checked
 
 #: The reason of a claim that no check is registered for (a claim added without its check).
 NO_CHECK = "no check is registered for this claim"
@@ -47,7 +47,7 @@ def _run_one(claim: Claim, run: Run) -> tuple[dict[str, Any], bool]:
         entries.append({"name": entry.name, "runtime_s": round(runtime, 3), **outcome_to_dict(outcome)})
     verdict = combine(outcomes)
     save_claim_figures(outcomes, claim.id, verdict, ctx.figures_dir)
-    summary = deciding(outcomes).summary
+    summary = claim_summary(outcomes)
     corrections = [o.correction for o in outcomes if o.correction]
     record = {
         "id": claim.id,

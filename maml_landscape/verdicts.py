@@ -5,7 +5,7 @@ ledger types one in. The rules live here and nowhere else:
 
 * :func:`most_severe` ranks verdicts (holds < approximate < holds after correction
   < fails; ``not checked`` never outranks a decided verdict);
-* :func:`combine` and :func:`deciding` merge the outcomes of several checks of one
+* :func:`combine` and :func:`claim_summary` merge the outcomes of several checks of one
   claim (for example a symbolic derivation and a Monte Carlo cross-check);
 * :func:`require_all` is the rule of a claim with several parts that all must be decided;
 * :func:`two_routes` decides a derivation checked by two independent routes;
@@ -118,12 +118,23 @@ def combine(outcomes: Iterable[Outcome]) -> Verdict:
     return most_severe(o.verdict for o in outcomes)
 
 
-def deciding(outcomes: list[Outcome]) -> Outcome:
-    """The first outcome whose verdict is the combined one: its summary speaks for the claim."""
+#: Joins the summary of an inconclusive check to that of a claim that other checks decided.
+INCONCLUSIVE_BESIDE = "; inconclusive in another check: "
+
+
+def claim_summary(outcomes: list[Outcome]) -> str:
+    """The claim's one-line summary: the first check whose verdict is the combined one speaks.
+
+    A claim decided by some checks while another was inconclusive (``not checked``) says so:
+    the inconclusive checks' summaries follow, so a decided verdict never hides them.
+    """
     if not outcomes:
         raise ValueError("a claim needs at least one outcome")
     verdict = combine(outcomes)
-    return next(o for o in outcomes if o.verdict is verdict)
+    lead = next(o for o in outcomes if o.verdict is verdict)
+    if verdict is Verdict.NOT_CHECKED:
+        return lead.summary
+    return lead.summary + "".join(INCONCLUSIVE_BESIDE + o.summary for o in outcomes if o.verdict is Verdict.NOT_CHECKED)
 
 
 def require_all(verdicts: Iterable[Verdict]) -> Verdict:

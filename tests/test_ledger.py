@@ -3,7 +3,14 @@
 import pytest
 
 from maml_landscape.claims import AREAS, CLAIMS
-from maml_landscape.verdicts import Outcome, Verdict, combine, not_checked
+from maml_landscape.verdicts import (
+    INCONCLUSIVE_BESIDE,
+    Outcome,
+    Verdict,
+    claim_summary,
+    combine,
+    not_checked,
+)
 
 
 def test_combine_takes_the_most_severe_decided_verdict():
@@ -14,6 +21,15 @@ def test_combine_takes_the_most_severe_decided_verdict():
     assert combine([o[Verdict.FAILS], o[Verdict.HOLDS_AFTER_CORRECTION]]) is Verdict.FAILS
     assert combine([o[Verdict.NOT_CHECKED]]) is Verdict.NOT_CHECKED
     assert combine([]) is Verdict.NOT_CHECKED
+
+
+def test_a_decided_claim_summary_names_its_inconclusive_checks():
+    holds, open_, fails = Outcome(Verdict.HOLDS, "at 600"), not_checked("4/5 at 2,000"), Outcome(Verdict.FAILS, "no")
+    assert claim_summary([open_, holds]) == "at 600" + INCONCLUSIVE_BESIDE + "4/5 at 2,000"
+    assert claim_summary([holds, fails]) == "no"
+    assert claim_summary([open_, not_checked("other")]) == "4/5 at 2,000"
+    with pytest.raises(ValueError):
+        claim_summary([])
 
 
 def test_correction_is_required_for_holds_after_correction():

@@ -22,7 +22,14 @@ from maml_landscape.deep.ordering_evidence import missing_results, ordering_outc
 from maml_landscape.deep.stored_tables import find_table
 from maml_landscape.evidence import Table, Text
 from maml_landscape.registry import Needed, check, check_name
-from maml_landscape.verdicts import Outcome, Verdict, combine, deciding, from_decisions, require_all
+from maml_landscape.verdicts import (
+    Outcome,
+    Verdict,
+    claim_summary,
+    combine,
+    from_decisions,
+    require_all,
+)
 
 TWO_LAYER_CLAIMS = {"S4.THM1": "Theorem 1", "S4.FIG4": "Figures 4-6"}
 
@@ -35,7 +42,7 @@ def two_layer_part(needed: Needed) -> Outcome:
         verdict = combine(outcomes)
         verdicts.append(verdict)
         corrections += [f"{claim}: {o.correction}" for o in outcomes if o.correction]
-        rows.append((claim, label, verdict.value, deciding(outcomes).summary))
+        rows.append((claim, label, verdict.value, claim_summary(outcomes)))
     verdict = require_all(verdicts)
     return Outcome(
         verdict,
