@@ -20,5 +20,9 @@ class CheckpointError(InputError):
     """
 
 
+class ReplayMismatch(InputError):
+    """A replay meant to backfill a run's milestone did not retrace the stored run; nothing was written."""
+
+
 class TrainingDiverged(InputError):
     """A loss, gradient or adapted weight became NaN or infinite; the run is marked failed."""

@@ -114,6 +114,33 @@ def train_and_store(
     return result
 
 
+def backfill_and_store(
+    config: RunConfig, pools: Pools, paths: Paths, profile: str, run: dict[str, Any],
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Add a stored run's missing milestone evaluations by a verified replay and store it.
+
+    See :mod:`maml_landscape.deep.backfill`; the run JSON records the replay's evidence
+    under ``backfills``. Raises ReplayMismatch (nothing written) if the replay differs.
+    """
+    from maml_landscape.deep.backfill import backfill
+    from maml_landscape.deep.checkpoints import trajectory_code
+
+    replay = backfill(config, pools, run, progress)
+    milestones = {**run.get("milestones", {}), **replay.milestones}
+    run = {**run, "milestones": dict(sorted(milestones.items(), key=lambda item: int(item[0])))}
+    run["backfills"] = [*run.get("backfills", []), {
+        "milestones": [int(m) for m in replay.milestones],
+        "curve_points_identical": replay.curve_points_compared,
+        "loss_chunks_compared": replay.loss_chunks_compared,
+        "largest_relative_loss_difference": replay.largest_loss_difference,
+        "trajectory_code": trajectory_code(),
+        "provenance": provenance(),
+    }]
+    write_json(result_path(paths, profile, config), run)
+    return run
+
+
 def run_experiment(
     experiment: str,
     profile: Profile,
@@ -126,14 +153,24 @@ def run_experiment(
 ) -> dict[str, Any]:
     """Train and evaluate, in this process, every planned run not yet done; write the tables.
 
-    Returns the table of the full budget (:func:`write_tables`).
+    A finished run that lacks a milestone evaluation of the profile (resumed from a
+    checkpoint written before the milestone was asked for) is replayed to it and
+    verified (:func:`backfill_and_store`). Returns the table of the full budget
+    (:func:`write_tables`).
     """
+    from maml_landscape.deep.backfill import missing_milestones
+
     pools, plan = load_plan(experiment, profile, options, paths, verify_checksum)
     for number, config in enumerate(plan, 1):
-        if stored_run(paths, profile, config) is None:
-            label = f"[{number}/{len(plan)}] {config.name}"
+        label = f"[{number}/{len(plan)}] {config.name}"
+        stored = stored_run(paths, profile, config)
+        if stored is None:
             progress = Progress(label, config.iterations, enabled=show_progress)
             train_and_store(config, pools, paths, profile.name, progress, stop_after, allow_code_change)
+        elif missing := missing_milestones(config, stored):
+            progress = Progress(f"{label}: replay for milestone {', '.join(map(str, missing))}", missing[-1],
+                                enabled=show_progress)
+            backfill_and_store(config, pools, paths, profile.name, stored, progress)
     return write_tables(experiment, profile, options, paths, pools, plan)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from maml_landscape.deep.backfill import missing_milestones
 from maml_landscape.deep.checkpoints import checkpoint_path, checkpoint_state
 from maml_landscape.deep.config import Profile, config_hash
 from maml_landscape.deep.errors import CheckpointError
@@ -32,7 +33,8 @@ def status(
     ``running (<job>; checkpoint k/N)`` or ``failed (<job>): <error line> (log: <path>)``
     for a submitted job; ``checkpoint k/N (resumes)``; ``bad checkpoint: <why and how to
     restart>``; ``to do``. A run whose JSON is gone but which a stored table records is
-    ``done (recorded in <table>; ...)``. Without the data (``paths.data_dir`` None):
+    ``done (recorded in <table>; ...)``; a run without a milestone evaluation its profile
+    asks for is ``done (no evaluation at milestone ...)`` (the inline ``deep run`` replays it). Without the data (``paths.data_dir`` None):
     ``done`` as recorded, else :data:`NOT_STORED`.
     """
     if paths.data_dir is None:
@@ -58,8 +60,10 @@ def status(
         job, record = jobs[config.name]
         if path.exists():
             try:
-                load_run(path, digest)
-                states.append((config.name, "done"))
+                missing = missing_milestones(config, load_run(path, digest))
+                states.append((config.name, "done" if not missing else
+                               f"done (no evaluation at milestone {', '.join(map(str, missing))}: "
+                               "'deep run' replays it)"))
             except CheckpointError as error:
                 states.append((config.name, f"bad result: {error}"))
         elif config.name in recorded:
