@@ -86,7 +86,8 @@ def figure1(ctx: CheckContext) -> Outcome:
                      f"R={c.R}, r_H={c.r_h}, r_E={c.r_e}", f"{c.nal:.3g}", f"{c.maml:.3g}", f"{c.ratio:.2f}",
                      "-" if r is None else f"{r[0]:.2f}-{r[1]:.2f}"))
     figure = figure_evidence(fig1.plot(scans, ctx.rng("S32.FIG1/tasks")), "fig1",
-                             "Fig. 1 regenerated with the chosen (R, r_H, r_E); dotted lines: printed axis ends.",
+                             "Fig. 1 regenerated with the chosen (R, r_H, r_E); dotted lines: printed axis ends; "
+                             "dashed outline in (d): the NAL bar at Sec. 1's ratio ≈ 3.",
                              reproduces="Figure 1")
     return Outcome(
         verdict=found.verdict,

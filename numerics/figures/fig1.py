@@ -14,10 +14,19 @@ from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure as MplFigure
 
 from maml_landscape.numerics.figures import printed
-from maml_landscape.numerics.figures.common import MAML_COLOUR, NAL_COLOUR
+from maml_landscape.numerics.figures.common import (
+    EASY_COLOUR,
+    HARD_COLOUR,
+    MAML_COLOUR,
+    NAL_COLOUR,
+    PRINTED_STYLE,
+    REFERENCE,
+    figure_legend,
+)
 from maml_landscape.numerics.figures.mixture_risks import MixtureSetting, environment, risk_grid
 from maml_landscape.numerics.population import maml_solution, nal_solution
 
@@ -145,37 +154,56 @@ def scan_all(rho_a: float | None = None, rho_h_d: float = printed.FIG1_RHO_H) ->
 
 
 def plot(scans: tuple[PanelScan, ...], rng: np.random.Generator) -> MplFigure:
-    """Fig. 1's layout: sampled solutions (first two coordinates) above NAL/MAML risk bars."""
-    fig, axes = plt.subplots(2, 4, figsize=(17, 6.5), gridspec_kw={"height_ratios": [3, 1]})
+    """Fig. 1's panels (a)-(d) in a 2×2 grid: sampled solutions (first two coordinates) above NAL/MAML risk bars."""
+    fig = plt.figure(figsize=(14, 13), layout="constrained")
+    grid = fig.add_gridspec(4, 2, height_ratios=[3, 1, 3, 1])
+    axes = []
     for scan in scans:
-        c, s = scan.chosen, scan.setting
-        env = environment(s, c.R, c.r_h, c.r_e)
-        family, w_star = env.sample_tasks(rng, printed.FIG1_SAMPLED_SOLUTIONS)
-        ax = axes[0, scan.panel]
-        hard = family == 0
-        ax.scatter(w_star[hard, 0], w_star[hard, 1], s=10, color="tab:orange", label="hard task solutions")
-        ax.scatter(w_star[~hard, 0], w_star[~hard, 1], s=10, color="tab:green", label="easy task solutions")
-        w_nal, w_maml = nal_solution(env), maml_solution(env, s.alpha, s.n2)
-        ax.scatter(*w_maml[:2], marker="*", s=200, color=MAML_COLOUR, edgecolor="k", label="$w^*_{MAML}$")
-        ax.scatter(*w_nal[:2], marker="*", s=200, color=NAL_COLOUR, edgecolor="k", label="$w^*_{NAL}$")
-        ax.set_title(
-            f"({'abcd'[scan.panel]}) {printed.FIG1_TITLES[scan.panel]}\n"
-            f"chosen R={c.R}, $r_H$={c.r_h}, $r_E$={c.r_e}, $\\rho_H$={s.rho_h:.3g}, $\\rho_E$={s.rho_e}",
-            fontsize=8,
-        )
-        ax.legend(fontsize=6)
-        bars = axes[1, scan.panel]
-        bars.barh([1, 0], [c.nal, c.maml], color=[NAL_COLOUR, MAML_COLOUR])
-        bars.set_yticks([1, 0], ["NAL", "MAML"])
-        axis_max = printed.FIG1_RISK_AXIS_MAX[scan.panel]
-        bars.axvline(axis_max, color="0.5", linestyle=":", label=f"printed axis end {axis_max}")
-        bars.set_xlim(0, 1.1 * max(axis_max, c.largest))
-        bars.set_xlabel(f"excess risk (ratio {c.ratio:.2f})")
-        bars.legend(fontsize=6, loc="lower right")
+        row, column = divmod(scan.panel, 2)
+        solutions, bars = fig.add_subplot(grid[2 * row, column]), fig.add_subplot(grid[2 * row + 1, column])
+        _draw_solutions(solutions, scan, rng)
+        _draw_risks(bars, scan)
+        axes += [solutions, bars]
+    figure_legend(fig, axes, columns=4)
     fig.suptitle(
-        f"Fig. 1 regenerated: d = {printed.FIG1_D}, m = n2 = {printed.FIG1_M}, $\\alpha$ = 1/0.9; "
-        "R, $r_H$, $r_E$ chosen from a grid to match the printed axis (see the scan)",
-        fontsize=10,
+        f"Paper's Fig. 1 regenerated: d = {printed.FIG1_D}, m = n2 = {printed.FIG1_M}, $\\alpha$ = 1/0.9\n"
+        "R, $r_H$, $r_E$ chosen from a grid to match the printed axes (see the scan)"
     )
-    fig.tight_layout()
     return fig
+
+
+def _draw_solutions(ax: Axes, scan: PanelScan, rng: np.random.Generator) -> None:
+    """Sampled task solutions of one panel's environment and the population solutions (first two coordinates)."""
+    c, s = scan.chosen, scan.setting
+    env = environment(s, c.R, c.r_h, c.r_e)
+    family, w_star = env.sample_tasks(rng, printed.FIG1_SAMPLED_SOLUTIONS)
+    hard = family == 0
+    ax.scatter(w_star[hard, 0], w_star[hard, 1], s=18, color=HARD_COLOUR, label="hard task solutions $w_i^*$")
+    ax.scatter(w_star[~hard, 0], w_star[~hard, 1], s=18, color=EASY_COLOUR, label="easy task solutions $w_i^*$")
+    w_nal, w_maml = nal_solution(env), maml_solution(env, s.alpha, s.n2)
+    ax.scatter(*w_maml[:2], marker="*", s=400, color=MAML_COLOUR, edgecolor="k", zorder=4, label="$w^*_{MAML}$")
+    ax.scatter(*w_nal[:2], marker="*", s=400, color=NAL_COLOUR, edgecolor="k", zorder=4, label="$w^*_{NAL}$")
+    ax.set_title(
+        f"({'abcd'[scan.panel]}) {printed.FIG1_TITLES[scan.panel]}\n"
+        f"chosen R = {c.R:g}, $r_H$ = {c.r_h:g}, $r_E$ = {c.r_e:g}, $\\rho_H$ = {s.rho_h:.3g}, $\\rho_E$ = {s.rho_e:g}"
+    )
+    ax.set_xlabel("coordinate 1")
+    ax.set_ylabel("coordinate 2")
+
+
+def _draw_risks(ax: Axes, scan: PanelScan) -> None:
+    """One panel's risk bars, the printed axis end and, in (d), the NAL bar that Sec. 1's ratio ≈ 3 implies."""
+    c = scan.chosen
+    ax.barh(1, c.nal, color=NAL_COLOUR, label=r"$\mathcal{E}(w^*_{NAL})$")
+    ax.barh(0, c.maml, color=MAML_COLOUR, label=r"$\mathcal{E}(w^*_{MAML})$")
+    ax.set_yticks([1, 0], ["NAL", "MAML"])
+    axis_max = printed.FIG1_RISK_AXIS_MAX[scan.panel]
+    ax.axvline(axis_max, zorder=3, gid=REFERENCE, label="paper's printed axis end", **PRINTED_STYLE)
+    ax.set_xlim(0, 1.1 * max(axis_max, c.largest))
+    ratio = f"measured ratio NAL/MAML {c.ratio:.2f}"
+    if scan.panel == 3:
+        paper = printed.FIG1_RISK_RATIO_D
+        ax.barh(1, paper * c.maml, fill=False, edgecolor="k", linestyle="--", linewidth=1.6, zorder=3,
+                label=f"{paper:g} × MAML: the paper's ratio NAL/MAML ≈ {paper:g} (d)")
+        ratio += f" (paper: ≈ {paper:g})"
+    ax.set_xlabel(f"excess risk; {ratio}")

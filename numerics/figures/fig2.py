@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure as MplFigure
 
 from maml_landscape.numerics.environments import Environment, two_tasks
@@ -24,8 +25,11 @@ from maml_landscape.numerics.figures import printed
 from maml_landscape.numerics.figures.common import (
     MAML_COLOUR,
     NAL_COLOUR,
+    PRINTED_RANGE_LABEL,
+    T_INTERVAL,
     finish_figure,
     mark_printed_range,
+    mark_task_solutions,
     mean_and_halfwidth,
 )
 from maml_landscape.numerics.population import maml_solution, nal_solution, risk_above_task_optima
@@ -198,66 +202,65 @@ def qualitative_findings(curves: TheoryCurves) -> QualitativeFindings:
 
 
 def plot_figure2(large: TheoryCurves, small_caption: TheoryCurves, small_text: TheoryCurves) -> MplFigure:
-    """Fig. 2's 1×4 layout; (c)-(d) show both readings (caption m = 100 solid, text m = 500 dashed)."""
-    fig, axes = plt.subplots(1, 4, figsize=(17, 3.6))
-    for column, (curves, extra) in enumerate(((large, None), (small_caption, small_text))):
-        ax_w, ax_e = axes[2 * column], axes[2 * column + 1]
-        for c, style, label in ((curves, "-", f"m = n2 = {curves.m}"), (extra, "--", None)):
-            if c is None:
-                continue
-            tag = label or f"m = n2 = {c.m} (text)"
-            ax_w.plot(c.rho_h, c.maml_coordinate, style, color=MAML_COLOUR, label=f"$w^*_{{MAML}}$, {tag}")
-            ax_w.plot(c.rho_h, c.nal_coordinate, style, color=NAL_COLOUR, label=f"$w^*_{{NAL}}$, {tag}")
-            ax_e.plot(c.rho_h, c.maml_risk, style, color=MAML_COLOUR, label=f"$w^*_{{MAML}}$, {tag}")
-            ax_e.plot(c.rho_h, c.nal_risk, style, color=NAL_COLOUR, label=f"$w^*_{{NAL}}$, {tag}")
-        ax_w.axhline(printed.FIG2_W1, color="k", linewidth=0.8, label="$w_1^*$: hard task")
-        ax_w.axhline(printed.FIG2_W2, color="0.4", linewidth=0.8, label="$w_2^*$: easy task")
-        mark_printed_range(ax_w, *printed.FIG2_COORDINATE_AXIS)
-        mark_printed_range(ax_e, *printed.FIG2_RISK_AXIS)
-        title = f"m = n2 = {curves.m}" + (f" (caption) / {extra.m} (text)" if extra else "")
-        ax_w.set_title(f"Location of solutions: {title}", fontsize=9)
-        ax_e.set_title(f"Excess risk: {title}", fontsize=9)
+    """Fig. 2's panels (a)-(d) in two rows; (c)-(d) show both readings (caption m = 100 solid, text m = 500 dashed)."""
+    fig, axes = plt.subplots(2, 2, figsize=(13, 9.5), layout="constrained")
+    solid = f"m = n2 = {large.m} in (a)-(b), {small_caption.m} in (c)-(d)"
+    for row, (curves, extra) in enumerate(((large, None), (small_caption, small_text))):
+        ax_w, ax_e = axes[row]
+        _draw_theory(ax_w, ax_e, curves, "-", solid)
+        if extra is not None:
+            _draw_theory(ax_w, ax_e, extra, "--", f"m = n2 = {extra.m} (text's reading)")
+        mark_task_solutions(ax_w, printed.FIG2_W1, printed.FIG2_W2)
+        mark_printed_range(ax_w, *printed.FIG2_COORDINATE_AXIS, label=PRINTED_RANGE_LABEL)
+        mark_printed_range(ax_e, *printed.FIG2_RISK_AXIS, label=PRINTED_RANGE_LABEL)
+        title = f"m = n2 = {curves.m}" + (f" (caption), {extra.m} (text, dashed)" if extra else "")
+        ax_w.set_title(f"({'ac'[row]}) Location of solutions\n{title}")
+        ax_e.set_title(f"({'bd'[row]}) Excess risk\n{title}")
         ax_w.set_ylabel("coordinate in first dimension")
         ax_e.set_ylabel(r"excess risk $\mathcal{E}_m(w)$")
-    return finish_figure(
-        fig, axes, r"$\rho_H$",
-        f"Fig. 2 regenerated: d = {printed.FIG2_D}, $\\nu^2$ = {printed.FIG2_NOISE_VAR}, "
-        f"$\\rho_E$ = {RHO_E}, $\\alpha$ = {large.alpha} (chosen: $1/\\rho_E$); dotted: printed axis ranges",
-        legend_size=6, title_size=10,
+    return finish_figure(  # (c)-(d) first: their legend entries include both readings
+        fig, axes[::-1], r"$\rho_H$",
+        f"Paper's Fig. 2 regenerated: d = {printed.FIG2_D}, $\\nu^2$ = {printed.FIG2_NOISE_VAR}, "
+        f"$\\rho_E$ = {RHO_E}, $\\alpha$ = {large.alpha} (chosen: $1/\\rho_E$)",
+        legend_columns=2,
     )
+
+
+def _draw_theory(ax_w: Axes, ax_e: Axes, curves: TheoryCurves, style: str, reading: str) -> None:
+    """One reading's population solutions (first coordinate) on ``ax_w`` and their excess risks on ``ax_e``."""
+    for name, colour, coordinate, risk in (
+        ("MAML", MAML_COLOUR, curves.maml_coordinate, curves.maml_risk),
+        ("NAL", NAL_COLOUR, curves.nal_coordinate, curves.nal_risk),
+    ):
+        label = f"$w^*_{{{name}}}$, {reading}"
+        ax_w.plot(curves.rho_h, coordinate, style, color=colour, linewidth=2, label=label)
+        ax_e.plot(curves.rho_h, risk, style, color=colour, linewidth=2, label=label)
 
 
 def plot_figure8(theory: list[TheoryCurves], points: tuple[SGDPoints, ...]) -> MplFigure:
     """Fig. 8's 2×3 layout: coordinates (top) and excess risks (bottom), theory and SGD ± 95% CI."""
-    fig, axes = plt.subplots(2, len(points), figsize=(5 * len(points), 7.5), squeeze=False)
+    fig, axes = plt.subplots(2, len(points), figsize=(5 * len(points), 9.5), squeeze=False, layout="constrained")
     for column, (curves, sgd) in enumerate(zip(theory, points)):
         ax_w, ax_e = axes[0, column], axes[1, column]
         for name, colour, coord, risk, t_coord, t_risk in (
             ("MAML", MAML_COLOUR, sgd.maml_coordinate, sgd.maml_risk, curves.maml_coordinate, curves.maml_risk),
             ("NAL", NAL_COLOUR, sgd.nal_coordinate, sgd.nal_risk, curves.nal_coordinate, curves.nal_risk),
         ):
-            mean, half = mean_and_halfwidth(coord)
-            ax_w.errorbar(sgd.rho_h, mean, half, fmt="o", color=colour, ms=3, capsize=2, label=f"$w_{{{name}}}$ (SGD)")
-            ax_w.plot(curves.rho_h, t_coord, color=colour, label=f"$w^*_{{{name}}}$ (theory)")
-            mean, half = mean_and_halfwidth(risk)
-            ax_e.errorbar(sgd.rho_h, mean, half, fmt="o", color=colour, ms=3, capsize=2,
-                          label=f"$\\mathcal{{E}}(w_{{{name}}})$ (emp.)")
-            ax_e.plot(curves.rho_h, t_risk, color=colour, label=f"$\\mathcal{{E}}(w^*_{{{name}}})$ (theory)")
-        ax_w.axhline(printed.FIG2_W1, color="k", linewidth=0.8)
-        ax_w.axhline(printed.FIG2_W2, color="0.4", linewidth=0.8)
-        mark_printed_range(ax_w, *printed.FIG2_COORDINATE_AXIS)
-        mark_printed_range(ax_e, *printed.FIG8_RISK_AXIS)
+            for ax, values, line in ((ax_w, coord, t_coord), (ax_e, risk, t_risk)):
+                ax.plot(curves.rho_h, line, color=colour, linewidth=2, label=f"$w^*_{{{name}}}$: theory")
+                mean, half = mean_and_halfwidth(values)
+                ax.errorbar(sgd.rho_h, mean, half, fmt="o", color=colour, ms=6, capsize=4, zorder=4,
+                            label=f"$w_{{{name}}}$: final SGD iterate, {T_INTERVAL}")
+        mark_task_solutions(ax_w, printed.FIG2_W1, printed.FIG2_W2)
+        mark_printed_range(ax_w, *printed.FIG2_COORDINATE_AXIS, label=PRINTED_RANGE_LABEL)
+        mark_printed_range(ax_e, *printed.FIG8_RISK_AXIS, label=PRINTED_RANGE_LABEL)
         ax_w.set_title(f"m = {sgd.m}, n2 = {sgd.n2}")
         ax_w.set_ylabel("coordinate in first dimension")
         ax_e.set_ylabel(r"excess risk $\mathcal{E}_m(w)$")
-        ax_e.set_xlabel(r"$\rho_H$")
-        ax_w.legend(fontsize=7)
-        ax_e.legend(fontsize=7)
     reps = points[0].nal_risk.shape[1]
-    fig.suptitle(
-        f"Fig. 8 regenerated: SGD (App. C.1: n1 = {printed.SGD_N1}, rates n2/10000 and {printed.NAL_RATE}), "
-        f"{reps} repetitions, 95% t-intervals; $\\alpha$ = {theory[0].alpha}; dotted: printed axis ranges",
-        fontsize=10,
+    return finish_figure(
+        fig, axes, r"$\rho_H$",
+        f"Paper's Fig. 8 regenerated: SGD as in App. C.1 (n1 = {printed.SGD_N1}, rates n2/10000 and "
+        f"{printed.NAL_RATE}), {reps} repetitions; $\\alpha$ = {theory[0].alpha}",
+        legend_columns=2,
     )
-    fig.tight_layout()
-    return fig

@@ -14,12 +14,16 @@ from functools import lru_cache
 
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure as MplFigure
 
 from maml_landscape.numerics.figures import printed
 from maml_landscape.numerics.figures.common import (
     MAML_COLOUR,
     NAL_COLOUR,
+    PRINTED_RANGE_LABEL,
+    REFERENCE,
+    T_INTERVAL,
     finish_figure,
     mark_printed_range,
     mean_and_halfwidth,
@@ -117,36 +121,44 @@ def sgd_points(
 
 
 def plot(setting: MixtureSetting, R_theory: np.ndarray, sgd: Fig3SGD) -> MplFigure:
-    """Fig. 3's 1×4 layout: risks (a), (c) and ratios (b), (d); theory lines, SGD means ± 95% CI."""
+    """Fig. 3's panels in two rows: risks (a), (c) and ratios (b), (d); theory lines, SGD means ± 95% CI."""
     nal, maml = theory(setting, R_theory)
-    fig, axes = plt.subplots(1, 4, figsize=(17, 3.8))
+    fig, axes = plt.subplots(2, 2, figsize=(13, 9.5), layout="constrained")
     for pair, (k_h, k_e) in enumerate(printed.FIG3_SETTINGS):
-        ax_risk, ax_ratio = axes[2 * pair], axes[2 * pair + 1]
+        ax_risk, ax_ratio = axes[pair]
         for name, colour, curve, points in (
             ("MAML", MAML_COLOUR, maml[pair], sgd.maml_risk[pair]),
             ("NAL", NAL_COLOUR, nal[pair], sgd.nal_risk[pair]),
         ):
-            ax_risk.plot(R_theory, curve, color=colour, label=f"$w^*_{{{name}}}$ (theory)")
+            ax_risk.plot(R_theory, curve, color=colour, linewidth=2, label=f"$w^*_{{{name}}}$: theory")
             mean, half = mean_and_halfwidth(points)
-            ax_risk.errorbar(sgd.R, mean, half, fmt="o", ms=3, capsize=2, color=colour,
-                             label=f"$w_{{{name}}}$ (SGD)")
-        positive = R_theory > 0
-        ax_ratio.plot(R_theory[positive], nal[pair][positive] / maml[pair][positive], color="k", label="theoretical")
-        mean, half = mean_and_halfwidth(sgd.nal_risk[pair] / sgd.maml_risk[pair])
-        ax_ratio.errorbar(sgd.R, mean, half, fmt="o", ms=3, capsize=2, color="tab:green", label="empirical")
-        ax_ratio.axhline(1 + k_h, color="0.5", linestyle="--", linewidth=0.8, label=r"$1 + R^2/r_H$ (eq. 12)")
-        mark_printed_range(ax_risk, *printed.FIG3_RISK_AXIS)
-        mark_printed_range(ax_ratio, *printed.FIG3_RATIO_AXIS)
-        ax_ratio.set_ylim(0.9, max(4.2, min(1 + k_h, 12) + 0.3))
-        label = f"$R^2/r_H$ = {k_h}, $R^2/r_E$ = {k_e}"
-        ax_risk.set_title(f"Model performance, {label}", fontsize=9)
-        ax_ratio.set_title(f"Ratio $\\mathcal{{E}}(w_{{NAL}})/\\mathcal{{E}}(w_{{MAML}})$, {label}", fontsize=9)
+            ax_risk.errorbar(sgd.R, mean, half, fmt="o", ms=6, capsize=4, color=colour, zorder=4,
+                             label=f"$w_{{{name}}}$: final SGD iterate, {T_INTERVAL}")
+        _draw_ratio(ax_ratio, R_theory, nal[pair], maml[pair], sgd.nal_risk[pair] / sgd.maml_risk[pair], sgd.R, k_h)
+        mark_printed_range(ax_risk, *printed.FIG3_RISK_AXIS, label=PRINTED_RANGE_LABEL)
+        mark_printed_range(ax_ratio, *printed.FIG3_RATIO_AXIS, label=PRINTED_RANGE_LABEL)
+        label = f"$R^2/r_H$ = {k_h:g}, $R^2/r_E$ = {k_e:g}"
+        ax_risk.set_title(f"({'ac'[pair]}) Model performance\n{label}")
+        ax_ratio.set_title(f"({'bd'[pair]}) Ratio $\\mathcal{{E}}(w_{{NAL}})/\\mathcal{{E}}(w_{{MAML}})$\n{label}")
         ax_risk.set_ylabel("excess risk")
+        ax_ratio.set_ylabel("NAL / MAML excess risk")
     reps = sgd.nal_risk.shape[-1]
     return finish_figure(
         fig, axes, "R",
-        f"Fig. 3 regenerated (chosen: d = {setting.d}, $\\rho_H$ = {setting.rho_h}, $\\rho_E$ = {setting.rho_e}, "
-        f"m = {setting.m}, n2 = {setting.n2}, $\\alpha$ = {setting.alpha:.3g}); SGD: {reps} repetitions, "
-        "95% t-intervals; dotted: printed axis ranges",
-        legend_size=7, title_size=10,
+        f"Paper's Fig. 3 regenerated; chosen: d = {setting.d}, $\\rho_H$ = {setting.rho_h}, "
+        f"$\\rho_E$ = {setting.rho_e}, m = {setting.m}, n2 = {setting.n2}, $\\alpha$ = {setting.alpha:.3g}\n"
+        f"SGD as in App. C.1, {reps} repetitions",
     )
+
+
+def _draw_ratio(ax: Axes, R_theory: np.ndarray, nal: np.ndarray, maml: np.ndarray, sgd_ratio: np.ndarray,
+                R_sgd: np.ndarray, k_h: float) -> None:
+    """One ratio panel: theory's E(w_NAL*)/E(w_MAML*), the SGD ratios ± 95% CI and eq. (12)'s 1 + R²/r_H."""
+    positive = R_theory > 0
+    ax.plot(R_theory[positive], nal[positive] / maml[positive], color="k", linewidth=2, label="ratio: theory")
+    mean, half = mean_and_halfwidth(sgd_ratio)
+    ax.errorbar(R_sgd, mean, half, fmt="s", ms=6, capsize=4, color="tab:green", zorder=4,
+                label=f"ratio: SGD, {T_INTERVAL}")
+    ax.axhline(1 + k_h, color="0.4", linestyle="--", linewidth=1.6, gid=REFERENCE,
+               label=r"$1 + R^2/r_H$ (eq. (12))")
+    ax.set_ylim(0.9, max(4.2, min(1 + k_h, 12) + 0.3))

@@ -27,7 +27,9 @@ from maml_landscape.numerics.figures import printed
 from maml_landscape.numerics.figures.common import (
     MAML_COLOUR,
     NAL_COLOUR,
+    T_INTERVAL,
     finish_figure,
+    mark_task_solutions,
     mean_and_halfwidth,
 )
 
@@ -145,20 +147,26 @@ def curves(rho_h: tuple[float, ...], alpha: float, sets: int, seed: int) -> tupl
 
 def plot(points: tuple[LogisticPoint, ...], alpha: float) -> MplFigure:
     """Fig. 7 as the Fig. 2 layout: first coordinates and excess risks (± 95% MC intervals) vs ρ_H."""
-    fig, (ax_w, ax_e) = plt.subplots(1, 2, figsize=(10, 3.8))
+    fig, (ax_w, ax_e) = plt.subplots(1, 2, figsize=(13, 5.8), layout="constrained")
     rho = [p.rho_h for p in points]
-    ax_w.plot(rho, [p.maml_coordinate for p in points], "o-", color=MAML_COLOUR, label="$w^*_{MAML}$")
-    ax_w.plot(rho, [p.nal_coordinate for p in points], "o-", color=NAL_COLOUR, label="$w^*_{NAL}$")
-    ax_w.axhline(SOLUTIONS[0], color="k", linewidth=0.8, label="$w_1^*$: hard task")
-    ax_w.axhline(SOLUTIONS[1], color="0.4", linewidth=0.8, label="$w_2^*$: easy task")
+    ax_w.plot(rho, [p.maml_coordinate for p in points], "o-", color=MAML_COLOUR, linewidth=2, ms=7,
+              label="$w^*_{MAML}$ (population solution)")
+    ax_w.plot(rho, [p.nal_coordinate for p in points], "o-", color=NAL_COLOUR, linewidth=2, ms=7,
+              label="$w^*_{NAL}$ (population solution)")
+    mark_task_solutions(ax_w, SOLUTIONS[0], SOLUTIONS[1])
+    sets = points[0].nal_risk.size
     for name, colour, attribute in (("MAML", MAML_COLOUR, "maml_risk"), ("NAL", NAL_COLOUR, "nal_risk")):
         mean, half = zip(*(mean_and_halfwidth(getattr(p, attribute)) for p in points))
-        ax_e.errorbar(rho, mean, half, fmt="o-", color=colour, capsize=2, label=f"$w^*_{{{name}}}$")
+        ax_e.errorbar(rho, mean, half, fmt="o-", color=colour, linewidth=2, ms=7, capsize=4,
+                      label=f"$\\mathcal{{E}}(w^*_{{{name}}})$, {T_INTERVAL} over {sets} adaptation sets")
+    ax_w.set_title("Location of solutions")
+    ax_e.set_title("Excess risk")
     ax_w.set_ylabel("coordinate in first dimension")
     ax_e.set_ylabel("excess risk")
     return finish_figure(
         fig, (ax_w, ax_e), r"$\rho_H$",
-        f"Fig. 7 regenerated (logistic, d = {printed.LOGISTIC_D}, m = n2 = {printed.LOGISTIC_M}, "
-        f"$\\rho_E$ = 1, $\\alpha$ = {alpha}; chosen data model: x ~ N(0, ρI), y ~ Bernoulli(σ(<w*, x>)))",
-        legend_size=7, title_size=9,
+        "Paper's Fig. 7 regenerated: logistic analogue of Fig. 2's m = 500 column (no printed values)\n"
+        f"d = {printed.LOGISTIC_D}, m = n2 = {printed.LOGISTIC_M}, $\\rho_E$ = 1, $\\alpha$ = {alpha}; "
+        "chosen data model: x ~ N(0, ρI), y ~ Bernoulli(σ(<w*, x>))",
+        legend_columns=3,
     )
