@@ -74,26 +74,52 @@ def _rate_rows(comparisons: dict[str, conv.RateComparison]) -> tuple[tuple[objec
     )
 
 
+#: Legend labels of the error components: eq. (46) / (85) split the total into the two parts.
+COMPONENT_LABELS = {
+    "total": "total $\\|w - w^*\\|$",
+    "sampling": "sampling $\\|w - w^{(T)*}\\|$",
+    "tasks": "tasks $\\|w^{(T)*} - w^*\\|$",
+}
+
+
+def _plain_log_ticks(ax) -> None:
+    """Both log axes labelled at 1-2-5 steps in plain numbers (no crowded minor labels)."""
+    from matplotlib.ticker import LogLocator, NullFormatter, StrMethodFormatter
+
+    for axis in (ax.xaxis, ax.yaxis):
+        axis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+        axis.set_major_formatter(StrMethodFormatter("{x:g}"))
+        axis.set_minor_formatter(NullFormatter())
+
+
 def _convergence_figure(name: str, caption: str,
                         panels: list[tuple[str, tuple[int, ...], dict[str, np.ndarray], str]]) -> Figure:
+    """Theorems 2-3: error against each grid variable, with a slope −1/2 line (the printed rate) through the
+    first total; markers are means over replicates with ± 1 SE bars, one legend below the panels."""
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.4))
+    fig, axes = plt.subplots(1, len(panels), figsize=(5.6 * len(panels), 4.6))
     for ax, (title, grid, scan, xlabel) in zip(np.atleast_1d(axes), panels):
         x = np.asarray(grid, dtype=float)
         for component, style in (("total", "o-"), ("sampling", "s--"), ("tasks", "^:")):
             mean = scan[component].mean(axis=0)
             stderr = scan[component].std(axis=0, ddof=1) / np.sqrt(scan[component].shape[0])
-            ax.errorbar(x, mean, yerr=stderr, fmt=style, ms=3, label=component)
+            ax.errorbar(x, mean, yerr=stderr, fmt=style, ms=5, capsize=3, label=COMPONENT_LABELS[component])
         reference = scan["total"].mean(axis=0)[0] * (x / x[0]) ** -0.5
-        ax.plot(x, reference, "k-", lw=0.8, alpha=0.5, label="slope −1/2")
+        ax.plot(x, reference, "k-", lw=1.2, alpha=0.5, label="slope −1/2 (the theorem's rate)")
         ax.set_xscale("log")
         ax.set_yscale("log")
+        _plain_log_ticks(ax)
         ax.set_xlabel(xlabel)
-        ax.set_title(title, fontsize=9)
-    np.atleast_1d(axes)[0].set_ylabel("distance to population solution")
-    np.atleast_1d(axes)[0].legend(fontsize=7)
+        ax.set_title(title)
+    first = np.atleast_1d(axes)[0]
+    first.set_ylabel("distance to the population solution")
+    replicates = panels[0][2]["total"].shape[0]
     fig.tight_layout()
+    handles, labels = first.get_legend_handles_labels()
+    order = sorted(range(len(labels)), key=lambda i: labels[i].startswith("slope"))  # the reference line last
+    fig.legend([handles[i] for i in order], [labels[i] for i in order], loc="upper center", bbox_to_anchor=(0.5, 0.0),
+               ncol=2, frameon=False, title=f"markers: mean ± SE over {replicates} replicates")
     return figure_evidence(fig, name, caption)
 
 

@@ -91,22 +91,42 @@ def hardness_placement(ctx: CheckContext) -> Outcome:
     )
 
 
-def _hardness_figure(counts: dict, per_kind: int) -> Figure:
-    import matplotlib.pyplot as plt
+#: What each kind of ENVIRONMENT_KINDS is, for the legends (Sec. 3's hardness: smaller eigenvalues of Σ).
+KIND_LABELS = {
+    "isotropic": "isotropic: $\\Sigma = \\rho I$",
+    "ordered": "ordered: hard in all directions",
+    "lambda_min": "only $\\lambda_{min}(\\Sigma_H) < \\lambda_{min}(\\Sigma_E)$",
+}
 
-    fig, axes = plt.subplots(1, len(READINGS), figsize=(12, 3.2), sharey=True)
+
+def _hardness_figure(counts: dict, per_kind: int) -> Figure:
+    """Sec. 3's placement prose: share of random environments violating each reading, against n2.
+
+    Colour = kind of environment, line style = step size (α = 1/L, Sec. 3.1's natural choice, decides);
+    one legend below the panels so that no data is hidden.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    fig, axes = plt.subplots(1, len(READINGS), figsize=(14, 4.4), sharey=True)
+    colours = dict(zip(ENVIRONMENT_KINDS, ("C0", "C1", "C2")))
+    sizes = dict(zip(ENVIRONMENT_KINDS, (8, 5.5, 3.5)))  # decreasing, so that coinciding curves stay visible
+    styles = dict(zip(STEP_FACTORS, ("-", "--")))
     for r, (ax, reading) in enumerate(zip(axes, READINGS)):
-        for kind, colour in zip(ENVIRONMENT_KINDS, ("C0", "C1", "C2")):
-            for factor, style in zip(STEP_FACTORS, ("-", "--")):
-                fractions = [counts[(kind, factor, n2)][r] / per_kind for n2 in N2_GRID]
-                ax.plot(N2_GRID, fractions, style, color=colour, marker="o", ms=3,
-                        label=f"{kind}, α={factor:g}/L")
+        for kind, factor in ((k, f) for k in ENVIRONMENT_KINDS for f in STEP_FACTORS):
+            fractions = [counts[(kind, factor, n2)][r] / per_kind for n2 in N2_GRID]
+            ax.plot(N2_GRID, fractions, styles[factor], color=colours[kind], marker="o", ms=sizes[kind])
         ax.set_xscale("log")
-        ax.set_title(f"violations: {reading}", fontsize=9)
-        ax.set_xlabel("n2")
-    axes[0].set_ylabel("fraction of environments")
-    axes[0].legend(fontsize=6)
+        ax.set_title(f"violations of: {reading}")
+        ax.set_xlabel("$n_2$ (inner samples)")
+    axes[0].set_ylabel(f"fraction of the {per_kind}\nenvironments violating")
+    kinds = [Line2D([], [], color=colours[k], marker="o", ms=sizes[k], label=KIND_LABELS[k]) for k in ENVIRONMENT_KINDS]
+    steps = [Line2D([], [], color="k", linestyle=styles[f], label=f"$\\alpha = {f:g}/L$"
+                    + (" (solid; verdict)" if f == 1.0 else " (dashed)")) for f in STEP_FACTORS]
     fig.tight_layout()
+    # filled column by column: kinds in the first row, step sizes in the second
+    fig.legend(handles=[kinds[0], steps[0], kinds[1], steps[1], kinds[2]], loc="upper center",
+               bbox_to_anchor=(0.5, 0.0), ncol=3, frameon=False)
     return figure_evidence(fig, "s3_hard_placement", "fraction of environments violating each reading against n2 "
                                                      "(α = 1/L solid, α = 1/(2L) dashed)")
 
@@ -138,7 +158,7 @@ def effective_dimension(ctx: CheckContext) -> Outcome:
     rows = tuple(
         (name, d, m, *(f"{eff[k]:.2f}" for k in measures)) for name, rows_ in results.items() for d, m, eff in rows_
     )
-    figure = _remark_figure(results, measures)
+    figure = _remark_figure(results, measures, spread)
     return Outcome(
         verdict=verdict,
         summary=(
@@ -175,22 +195,59 @@ def effective_dimension(ctx: CheckContext) -> Outcome:
     )
 
 
-def _remark_figure(results: dict, measures: tuple[str, ...]) -> Figure:
+#: Remark 1's effective dimensions (numerics.hardness.effective_dimensions) as axis labels.
+MEASURE_LABELS = {
+    "trace/norm": "$\\mathrm{tr}(\\Sigma)/\\|\\Sigma\\|$ (Remark 1)",
+    "trace^2/trace(sq)": "$\\mathrm{tr}(\\Sigma)^2/\\mathrm{tr}(\\Sigma^2)$",
+    "trace(sq)/norm^2": "$\\mathrm{tr}(\\Sigma^2)/\\|\\Sigma\\|^2$",
+}
+
+
+def _plain_log_axis(axis, values: list[float]) -> None:
+    """A log axis labelled only at the powers of two spanning ``values``, in plain numbers (no minor labels)."""
+    from matplotlib.ticker import FixedLocator, NullFormatter, StrMethodFormatter
+
+    low, high = np.floor(np.log2(min(values))), np.ceil(np.log2(max(values)))
+    axis.set_major_locator(FixedLocator(2.0 ** np.arange(low, high + 1)))
+    axis.set_major_formatter(StrMethodFormatter("{x:g}"))
+    axis.set_minor_formatter(NullFormatter())
+
+
+def _remark_figure(results: dict, measures: tuple[str, ...], spread: dict[str, float]) -> Figure:
+    """Remark 1: m* against d (top left) and against each effective dimension r; one point per (spectrum, d).
+
+    Remark 1 predicts m* ∝ d for Σ ∝ I; the measure whose panel collapses the spectra onto one
+    curve (smallest spread of log(m*/(r+1))) is the one that governs m*.
+    """
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 1 + len(measures), figsize=(4 * (1 + len(measures)), 3.2))
+    fig, axes = plt.subplots(2, 2, figsize=(11, 8.4), sharey=True)
+    axes = axes.ravel()
     for name, rows in results.items():
-        axes[0].plot([r[0] for r in rows], [r[1] for r in rows], "o-", ms=3, label=name)
+        axes[0].plot([r[0] for r in rows], [r[1] for r in rows], "o-", ms=5, label=f"$\\Sigma$: {name}")
         for ax, measure in zip(axes[1:], measures):
-            ax.plot([r[2][measure] for r in rows], [r[1] for r in rows], "o", ms=3, label=name)
-    axes[0].set_xlabel("d")
-    axes[0].set_ylabel("m*")
-    axes[0].legend(fontsize=6)
+            ax.plot([r[2][measure] for r in rows], [r[1] for r in rows], "o", ms=6)
+    isotropic = results["isotropic"]
+    dims = [r[0] for r in isotropic]
+    axes[0].plot(dims, [isotropic[0][1] * d / dims[0] for d in dims], ":", color="0.4", label="$m^* \\propto d$ (Remark 1)")
+    axes[0].set_title("$m^*$ against $d$: Remark 1's $m \\gg d$")
+    axes[0].set_xlabel("dimension $d$")
+    best = min(spread, key=spread.get)
     for ax, measure in zip(axes[1:], measures):
-        ax.set_xlabel(measure)
-    for ax in axes:
+        smallest = " (smallest)" if measure == best else ""
+        ax.set_title(f"$m^*$ against $r$: spread {spread[measure]:.2f}{smallest}")
+        ax.set_xlabel(f"effective dimension {MEASURE_LABELS.get(measure, measure)}")
+    everything = [r for rows in results.values() for r in rows]
+    for ax, measure in zip(axes, ("d", *measures)):
         ax.set_xscale("log")
         ax.set_yscale("log")
+        _plain_log_axis(ax.xaxis, [r[0] if measure == "d" else r[2][measure] for r in everything])
+        _plain_log_axis(ax.yaxis, [r[1] for r in everything])
+    for ax in axes[::2]:
+        ax.set_ylabel("$m^*$: from $m^*$ on, MAML's\nrisk ≤ ½ NAL's (eqs. 6-7)")
     fig.tight_layout()
+    fig.legend(*axes[0].get_legend_handles_labels(), loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3,
+               frameon=False, title=f"spectrum of $\\Sigma_H/\\rho_H = \\Sigma_E/\\rho_E$ ({UNIT_EIGENVALUES} unit eigenvalues + tail); "
+                                    "spread = std of $\\log(m^*/(r+1))$")
     return figure_evidence(fig, "remark1_effective_dimension",
                            "m* against d per spectrum, and against each effective dimension")

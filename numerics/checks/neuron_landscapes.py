@@ -105,10 +105,12 @@ def figures4to6(ctx: CheckContext) -> Outcome:
                          f"{ls.post_adaptation_maml:.4f}", f"{z:.1f}", not failed,
                          "; ".join(failed) or "—"))
         if factor == 1.0:
-            figures.append(figure_evidence(neurons.plot(landscapes[:2], "Fig. 4 regenerated (Softplus)"), "fig4",
-                                           "Fig. 4 regenerated: NAL (left), MAML (right).", reproduces="Figures 4-5"))
+            figures.append(figure_evidence(neurons.plot(landscapes[:2], "Figs. 4-5 regenerated (Softplus)"), "fig4",
+                                           "Figs. 4-5 regenerated: NAL (left) and MAML (right) loss landscapes on "
+                                           "the paper's -2..2 window.", reproduces="Figures 4-5"))
             figures.append(figure_evidence(neurons.plot(landscapes[2:], "Fig. 6 regenerated (Sigmoid)"), "fig6",
-                                           "Fig. 6 regenerated: NAL (left), MAML (right).", reproduces="Figure 6"))
+                                           "Fig. 6 regenerated: NAL (left) and MAML (right) loss landscapes on "
+                                           "the paper's -2..2 window.", reproduces="Figure 6"))
     failures = _failures(measured, threshold)
     primary, anywhere = _reproduced(failures, s.alpha_factors)
     sweeps = sensitivity.sweep_each(

@@ -13,6 +13,7 @@ from maml_landscape.context import CheckContext
 from maml_landscape.evidence import Table, Text
 from maml_landscape.numerics.figures import printed, table3
 from maml_landscape.numerics.figures.common import PAPER_PROFILE, REDUCED_PROFILE
+from maml_landscape.plotting import figure_evidence
 from maml_landscape.profiles import Sizes
 from maml_landscape.registry import check
 from maml_landscape.verdicts import Choice, Outcome, Verdict, graded
@@ -40,10 +41,10 @@ def table_3(ctx: CheckContext) -> Outcome:
     s = SIZES.of(ctx)
     results = table3.sgd_columns(s.alphas, s.readings, s.trials, printed.TABLE3_ITERATIONS,
                                  ctx.seed_for("C1.TABLE3/sgd"))
-    summary_rows, verdict_of = [], {}
+    summary_rows, verdict_of, populations = [], {}, {}
     for (reading, alpha), columns in results.items():
         comparison = table3.compare(columns)
-        population = table3.population_columns(alpha, reading)
+        population = populations[(reading, alpha)] = table3.population_columns(alpha, reading)
         verdict_of[(reading, alpha)] = (comparison.all_agree, comparison)
         for column, pop, (pc, pcs), (pe, pes) in zip(columns, population, printed.TABLE3_AVERAGE_COORDINATE,
                                                      printed.TABLE3_TEST_ERROR):
@@ -101,6 +102,14 @@ def table_3(ctx: CheckContext) -> Outcome:
             Table(("reading", "column", "printed coord.", "population coord.", "SGD coord.", "printed error",
                    "population E_m", "SGD E_m (Prop. 1)", "SGD E_m (eq. 2)"), tuple(summary_rows),
                   caption="E_m at m = n2 of the reading; SGD values mean ± std over trials."),
+            figure_evidence(
+                table3.plot(results[primary], populations[primary],
+                            f"n2 = {n2_swapped} inner, n1 = {n1_swapped} outer (printed sizes swapped), α = {primary[1]:g}"),
+                "table3",
+                "Table 3 regenerated in the primary reading: our SGD columns (mean ± std over trials) beside the "
+                "printed mean ± std, with the population predictions. Test errors: the printed metric is undefined; "
+                "the verdict compares each column's gap to MAML, not the levels.",
+                reproduces="Table 3"),
             Text("Other (reading, α): " + ("; ".join(
                 f"{k}: {'all agree' if v[0] else 'not all agree'}" for k, v in verdict_of.items() if k != primary)
                 or "none in this profile")

@@ -247,25 +247,45 @@ def statement_failures(index: int, env: NeuronEnvironment, ls: Landscape, z: flo
     return failures
 
 
+#: Colour-bar labels: what each landscape's colour shows (averaged losses, Sec. 2).
+LOSS_LABELS = {
+    "NAL": "NAL loss, eq. (3)\n(log scale)",
+    "MAML": "MAML loss, eq. (4)\n(after one step; log scale)",
+}
+
+
+def _draw_landscape(fig: MplFigure, ax, ls: Landscape, name: str, values: np.ndarray) -> None:
+    """One panel: the loss on the printed -2..2 window, the tasks' neurons and both solutions."""
+    neurons = np.array(ls.env.neurons)
+    hard = np.array(ls.env.hard)
+    mesh = ax.pcolormesh(ls.grid_x, ls.grid_y, values, norm=LogNorm(), shading="auto", cmap="viridis")
+    fig.colorbar(mesh, ax=ax, label=LOSS_LABELS[name])
+    ax.scatter(*neurons[~hard].T, marker="o", s=70, color="white", edgecolor="k",
+               label=f"easy task's neuron $w_i^*$ ($\\Sigma = {printed.NEURON_EASY_VARIANCE:g} I$)")
+    if hard.any():
+        ax.scatter(*neurons[hard].T, marker="s", s=70, color="orange", edgecolor="k",
+                   label=f"hard task's neuron $w_i^*$ ($\\Sigma = {printed.NEURON_HARD_VARIANCE:g} I$)")
+    ax.scatter(*ls.nal_solution, marker="*", s=320, color=NAL_COLOUR, edgecolor="w", label="NAL solution (min. of eq. (3))")
+    ax.scatter(*ls.maml_solution, marker="*", s=320, color=MAML_COLOUR, edgecolor="w",
+               label="MAML solution (min. of eq. (4))")
+    ax.set_xlim(*printed.NEURON_AXIS)
+    ax.set_ylim(*printed.NEURON_AXIS)
+    ax.set_xlabel("$w_1$")
+    ax.set_ylabel("$w_2$")
+    ax.set_title(f"{name}: {ls.env.name}\n{ls.env.activation}, $\\alpha$ = {ls.alpha:g}")
+
+
 def plot(landscapes: list[Landscape], title: str) -> MplFigure:
-    """One row per environment: NAL landscape (left) and MAML landscape (right), log colour scale."""
-    fig, axes = plt.subplots(len(landscapes), 2, figsize=(10, 4.2 * len(landscapes)), squeeze=False)
+    """One row per environment: NAL landscape (left) and MAML landscape (right), log colour scale.
+
+    The window is the paper's printed -2..2 (Figs. 4-6); one legend below the panels names every mark.
+    """
+    fig, axes = plt.subplots(len(landscapes), 2, figsize=(12, 5.2 * len(landscapes)), squeeze=False,
+                             layout="constrained")
     for row, ls in enumerate(landscapes):
-        neurons = np.array(ls.env.neurons)
-        hard = np.array(ls.env.hard)
         for column, (name, values) in enumerate((("NAL", ls.nal_values), ("MAML", ls.maml_values))):
-            ax = axes[row, column]
-            mesh = ax.pcolormesh(ls.grid_x, ls.grid_y, values, norm=LogNorm(), shading="auto", cmap="viridis")
-            fig.colorbar(mesh, ax=ax)
-            ax.scatter(*neurons[~hard].T, marker="o", color="white", edgecolor="k", label="easy tasks")
-            if hard.any():
-                ax.scatter(*neurons[hard].T, marker="s", color="orange", edgecolor="k", label="hard tasks")
-            ax.scatter(*ls.nal_solution, marker="*", s=180, color=NAL_COLOUR, edgecolor="w", label="NAL solution")
-            ax.scatter(*ls.maml_solution, marker="*", s=180, color=MAML_COLOUR, edgecolor="w", label="MAML solution")
-            ax.set_xlim(*printed.NEURON_AXIS)
-            ax.set_ylim(*printed.NEURON_AXIS)
-            ax.set_title(f"{name} loss landscape - {ls.env.activation}\n{ls.env.name}", fontsize=9)
-            ax.legend(fontsize=6, loc="lower right")
-    fig.suptitle(f"{title} ($\\alpha$ = {landscapes[0].alpha}; chosen neurons, see the evidence)", fontsize=10)
-    fig.tight_layout()
+            _draw_landscape(fig, axes[row, column], ls, name, values)
+    fullest = max(axes.ravel(), key=lambda ax: len(ax.get_legend_handles_labels()[1]))  # a panel with hard tasks
+    fig.legend(*fullest.get_legend_handles_labels(), loc="outside lower center", ncol=2, frameon=False)
+    fig.suptitle(f"{title}: chosen neurons (unstated in the paper, see the evidence)")
     return fig

@@ -10,6 +10,7 @@ environment re-weighted to (A, 1 - A) (eq. (5)). MAML's is w_MAML* with n2 inner
 
 Two readings of the MAML sample sizes: "as printed" (n2 = 25 inner, n1 = 500 outer)
 and "swapped" (n2 = 500 inner, n1 = 25 outer, the App. C.1 n1 of the other runs).
+:func:`plot` draws SGD columns beside the printed mean ± std.
 """
 
 from __future__ import annotations
@@ -18,10 +19,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from math import comb
 
+import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure as MplFigure
 
 from maml_landscape.numerics.environments import Environment, TaskFamily, table3_environment
 from maml_landscape.numerics.figures import printed
+from maml_landscape.numerics.figures.common import MAML_COLOUR, NAL_COLOUR
 from maml_landscape.numerics.population import (
     excess_risk,
     maml_solution,
@@ -174,3 +179,53 @@ def compare(columns: tuple[Column, ...], metric: str = "excess_risk") -> Compari
         bool(np.all(np.diff(coordinates) > 0)),
         bool(np.all(np.diff(errors) < 0)),
     )
+
+
+def column_labels() -> tuple[str, ...]:
+    """Table 3's column headers as printed: NAL, NAL ν=2, ν=5, ν=10, MAML."""
+    return tuple("NAL" if nu == 1 else f"NAL ν={nu}" for nu in printed.TABLE3_NU) + ("MAML",)
+
+
+def _draw_row(ax: Axes, ours: list[np.ndarray], population: list[float] | None, paper: tuple[tuple[float, float], ...]) -> None:
+    """One row of Table 3: our per-trial values (mean ± std, NAL blue, MAML red), the printed mean ± std (black
+    diamonds) and the population predictions (grey crosses) at the column positions 0..4."""
+    x = np.arange(len(ours))
+    trials = len(ours[0])
+    means = np.array([v.mean() for v in ours])
+    stds = np.array([v.std(ddof=1) for v in ours])
+    for algorithm, columns, colour in (("NAL", x[:-1], NAL_COLOUR), ("MAML", x[-1:], MAML_COLOUR)):
+        ax.errorbar(columns - 0.15, means[columns], yerr=stds[columns], fmt="o", ms=8, capsize=4, color=colour,
+                    label=f"ours, {algorithm}: SGD, mean ± std over {trials} trials")
+    if population is not None:
+        ax.plot(x, population, "x", ms=10, mew=2, color="0.45", label="population prediction (expected gradient = 0)")
+    paper_mean, paper_std = np.array(paper).T
+    ax.errorbar(x + 0.15, paper_mean, yerr=paper_std, fmt="D", ms=8, capsize=4, color="k",
+                label="paper (Table 3, mean ± std)")
+    ax.set_xticks(x, column_labels())
+    ax.set_xlim(-0.5, len(ours) - 0.5)
+
+
+def plot(columns: tuple[Column, ...], population: tuple[Column, ...] | None, setting: str) -> MplFigure:
+    """Table 3 (App. C.1) regenerated: its two rows as panels, our SGD columns beside the printed values.
+
+    Left: average coordinate of the learned w; right: test error (ours: Proposition 1's excess risk at
+    m = n2, the check's reading of an undefined metric). ``population`` adds the population predictions
+    (:func:`population_columns`); ``setting`` names the reading and α, as the suptitle.
+    """
+    fig, (left, right) = plt.subplots(1, 2, figsize=(14, 5.4), layout="constrained")
+    _draw_row(left, [c.average_coordinate for c in columns],
+              None if population is None else [float(c.average_coordinate[0]) for c in population],
+              printed.TABLE3_AVERAGE_COORDINATE)
+    _draw_row(right, [c.excess_risk for c in columns],
+              None if population is None else [float(c.excess_risk[0]) for c in population],
+              printed.TABLE3_TEST_ERROR)
+    left.set_title("average coordinate (row 1)")
+    left.set_ylabel("mean of the coordinates of $w$")
+    right.set_title("test error (row 2; the verdict compares gaps to MAML)")
+    right.set_ylabel("test error (ours: excess risk,\nProp. 1, at $m = n_2$)")
+    handles, labels = left.get_legend_handles_labels()
+    order = sorted(range(len(labels)), key=lambda i: labels[i].startswith("population"))  # ours, paper, population
+    fig.legend([handles[i] for i in order], [labels[i] for i in order], loc="outside lower center", ncol=2,
+               frameon=False)
+    fig.suptitle(f"Table 3 regenerated: {setting}")
+    return fig

@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import sympy as sp
 from matplotlib.colors import TwoSlopeNorm
+from matplotlib.lines import Line2D
 
 from maml_landscape import sensitivity
 from maml_landscape.context import CheckContext
@@ -136,11 +137,28 @@ def _region_rows(summary: dict[str, dict[str, float]]) -> list[tuple[str, ...]]:
     return rows
 
 
+def _error_map_legend(fig: plt.Figure) -> None:
+    """Proxy handles for the two contours of :func:`_plot_error_map` and the regions they bound, below the panels."""
+    handles = [
+        Line2D([], [], color="k", lw=1.6,
+               label=f"|approx./exact − 1| = {100 * TOLERANCE:.0f}% ('≈' read as within {100 * TOLERANCE:.0f}%); "
+                     f"the approximation is within {100 * TOLERANCE:.0f}% only in the pale region it bounds at the bottom"),
+        Line2D([], [], color="g", lw=1.4, linestyle="--",
+               label=f"$(\\rho_H/\\rho_E)(1-\\rho_H/\\rho_E)^2 = {MUCH_GREATER}\\,d/m$: the stated condition, "
+                     f"'≫' read as ×{MUCH_GREATER}; it holds below this line"),
+    ]
+    fig.legend(handles=handles, loc="outside lower center", ncol=1, frameon=False)
+
+
 def _plot_error_map(ctx: CheckContext, tt: np.ndarray, dm: np.ndarray, errors: list[dict[str, np.ndarray]]) -> Figure:
-    """The error-map figure: columns :data:`PANELS`; rows eq. (12) (quick profile) and eq. (27) line 2 (paper)."""
+    """The error-map figure: columns :data:`PANELS`; rows eq. (12) (quick profile) and eq. (27) line 2 (paper).
+
+    Corollary 2 claims eq. (12) ≈ the exact ratio where (ρ_H/ρ_E)(1 − ρ_H/ρ_E)² ≫ d/m: the verdict
+    asks whether the black contour's inside covers the region below the green one.
+    """
     plotted = SIZES.of(ctx).plotted
-    fig, axes = plt.subplots(len(plotted), len(PANELS), figsize=(3.8 * len(PANELS), 3.3 * len(plotted)),
-                             sharex=True, sharey=True, squeeze=False)
+    fig, axes = plt.subplots(len(plotted), len(PANELS), figsize=(4.2 * len(PANELS), 3.9 * len(plotted)),
+                             sharex=True, sharey=True, squeeze=False, layout="constrained")
     norm = TwoSlopeNorm(vmin=-1.0, vcenter=0.0, vmax=1.0)
     image = None
     for column, ((_, _, title), panel) in enumerate(zip(PANELS, errors)):
@@ -148,17 +166,18 @@ def _plot_error_map(ctx: CheckContext, tt: np.ndarray, dm: np.ndarray, errors: l
             err = panel[name]
             ax = axes[row, column]
             image = ax.pcolormesh(tt, dm, np.clip(err, -1, 1), cmap="RdBu_r", norm=norm, shading="auto", rasterized=True)
-            ax.contour(tt, dm, np.abs(err), levels=[TOLERANCE], colors="k", linewidths=1.2)
-            ax.contour(tt, dm, tt * (1 - tt) ** 2 / dm, levels=[MUCH_GREATER], colors="g", linestyles="--", linewidths=1)
+            ax.contour(tt, dm, np.abs(err), levels=[TOLERANCE], colors="k", linewidths=1.6)
+            ax.contour(tt, dm, tt * (1 - tt) ** 2 / dm, levels=[MUCH_GREATER], colors="g", linestyles="--", linewidths=1.4)
             ax.set_xscale("log")
             ax.set_yscale("log")
             if row == 0:
-                ax.set_title(title, fontsize=9)
+                ax.set_title(title.replace(": ", "\n", 1))
             if column == 0:
                 ax.set_ylabel(f"{name}\n$d/m$ ($d = {DIMENSION}$)")
             if row == len(plotted) - 1:
                 ax.set_xlabel("$\\rho_H/\\rho_E$")
-    fig.colorbar(image, ax=axes, shrink=0.8, label="approx./exact − 1 (clipped to ±1)")
+    fig.colorbar(image, ax=axes, shrink=0.85, label="approx./exact − 1\n(red: approx. too large; clipped to ±1)")
+    _error_map_legend(fig)
     return figure_evidence(
         fig, "cor2_error_map",
         "Relative error of eq. (12) (top; paper profile also eq. (27) line 2, bottom) against the exact ratio, "
