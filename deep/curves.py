@@ -12,13 +12,14 @@ seed-mean curve stays positive: the budget from which an ordering of S5.OMNI hol
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from maml_landscape.deep.paper_tables import CELLS
-from maml_landscape.deep.results import profile_label
+from maml_landscape.deep.results import profile_label, table_variant
 
 COLOURS = {"maml": "tab:blue", "nal": "tab:orange", "nal-1": "tab:orange", "nal-10": "tab:red"}
 
@@ -65,6 +66,59 @@ def has_curves(table: dict[str, Any]) -> bool:
     return any(row.get("learning_curves") for row in table["rows"])
 
 
+def paper_table(table: dict[str, Any]) -> str:
+    """The paper's table a stored deep table reproduces (Table 1: Omniglot, Table 2: FS-CIFAR100)."""
+    if table.get("substitute"):
+        return "Table 2 (its protocol, on Omniglot)"
+    return "Table 1" if table["experiment"].startswith("omniglot") else "Table 2"
+
+
+def printed_source(table: dict[str, Any]) -> str:
+    """Where a figure's paper values come from: ``the paper's Table 1/4`` (Table 4 prints the ±)."""
+    if table["experiment"] == "omniglot":
+        return "the paper's Table 1/4"
+    return "FS-CIFAR100's Table 2/5" if table.get("substitute") else "the paper's Table 2/5"
+
+
+def algorithm_name(algorithm: str) -> str:
+    """``nal-10`` as the paper writes it: ``NAL-10``."""
+    return algorithm.upper()
+
+
+def variant_text(table: dict[str, Any]) -> str:
+    """The table's variant as its text table is headed: profile and budget (:func:`profile_label`),
+    NAL's rate, hard alphabets and other departures (:func:`table_variant`), runs done."""
+    text = f"{profile_label(table)}; {table_variant(table)}; "
+    text += f"{table['done_runs']}/{table['planned_runs']} runs"
+    if table.get("substitute"):
+        text += "; SUBSTITUTE: Table 2's protocol on Omniglot"
+    return text
+
+
+def heading(fig, table: dict[str, Any], what: str) -> None:
+    """Title ``fig`` ``<experiment>: <what>`` over :func:`variant_text`, wrapped to its width."""
+    width = int(9 * fig.get_figwidth())
+    lines = textwrap.wrap(variant_text(table), width, break_on_hyphens=False)
+    fig.suptitle("\n".join([f"{table['experiment']}: {what}", *lines]))
+
+
+def _legends(fig, algorithms: list[str], table: dict[str, Any]) -> None:
+    """Two legend rows under the panels: a colour per algorithm, then what thin, thick, dashed mean."""
+    from matplotlib.lines import Line2D
+
+    colours = [Line2D([], [], color=COLOURS.get(a, "tab:gray"), linewidth=6) for a in algorithms]
+    fig.legend(colours, [algorithm_name(a) for a in algorithms], loc="lower center",
+               bbox_to_anchor=(0.5, 0.4 / fig.get_figheight()), ncol=len(algorithms), frameon=False)
+    styles = {
+        "mean over training seeds": {"linewidth": 2.2},
+        "one training seed": {"linewidth": 0.7, "alpha": 0.45},
+        f"final value in {printed_source(table)} (after 20,000 iterations)": {"linestyle": "--", "linewidth": 1.1},
+    }
+    lines = [Line2D([], [], color="black", **style) for style in styles.values()]
+    fig.legend(lines, list(styles), loc="lower center", bbox_to_anchor=(0.5, 0), ncol=len(styles),
+               frameon=False)
+
+
 def draw_curves(table: dict[str, Any]):
     """The learning-curve figure of ``table`` (a matplotlib Figure; the caller saves it)."""
     import matplotlib
@@ -74,7 +128,7 @@ def draw_curves(table: dict[str, Any]):
 
     settings = list(dict.fromkeys(r["setting"] for r in table["rows"]))
     fig, axes = plt.subplots(
-        len(settings), len(CELLS), figsize=(3.4 * len(CELLS), 2.9 * len(settings)),
+        len(settings), len(CELLS), figsize=(3.5 * len(CELLS), 3.1 * len(settings) + 1.6),
         squeeze=False, sharex=True, sharey=True,
     )
     for row in table["rows"]:
@@ -87,31 +141,22 @@ def draw_curves(table: dict[str, Any]):
                     ax.plot(*zip(*points), color=colour, linewidth=0.7, alpha=0.45)
             iterations, mean = mean_curve(row, cell)
             if len(iterations):
-                ax.plot(iterations, mean, color=colour, linewidth=2.2, label=row["algorithm"])
+                ax.plot(iterations, mean, color=colour, linewidth=2.2)
             paper = row["cells"][cell].get("paper")
             if paper:
                 ax.axhline(paper[0], color=colour, linestyle="--", linewidth=1.1)
     for i, setting in enumerate(settings):
         for ax, cell in zip(axes[i], CELLS):
-            ax.set_title(f"{setting}: {cell}", fontsize=10)
+            ax.set_title(f"{setting}: {cell}")
             ax.grid(alpha=0.3)
             ax.set_ylim(0, 100)
-            ax.tick_params(labelsize=9)
-        axes[i][0].set_ylabel("accuracy %", fontsize=10)
+        axes[i][0].set_ylabel("accuracy %")
     for ax in axes[-1]:
-        ax.set_xlabel("iteration", fontsize=10)
-    handles, labels = axes[0][0].get_legend_handles_labels()
-    from matplotlib.lines import Line2D
-
-    handles += [Line2D([], [], color="black", linewidth=0.7, alpha=0.45),
-                Line2D([], [], color="black", linestyle="--")]
-    labels += ["one training seed", "paper's final value (20,000 iterations)"]
-    fig.legend(handles, labels, loc="lower center", ncol=len(labels), fontsize=9, frameon=False)
-    title = f"{table['experiment']}, {profile_label(table)}: learning curves"
-    if table.get("substitute"):
-        title += " (SUBSTITUTE; dashed: FS-CIFAR100's values)"
-    fig.suptitle(title, fontsize=11)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+        ax.set_xlabel("iteration")
+    algorithms = list(dict.fromkeys(r["algorithm"] for r in table["rows"]))
+    _legends(fig, algorithms, table)
+    heading(fig, table, f"learning curves; {printed_source(table)} final values dashed")
+    fig.tight_layout(rect=(0, 0.8 / fig.get_figheight(), 1, 1))
     return fig
 
 

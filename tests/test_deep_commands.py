@@ -96,9 +96,9 @@ def test_readme_status_command_reads_the_stored_table(stored, monkeypatch, capsy
     )
     assert out[-1] == "12/12 runs done"
     assert all("recorded in omniglot-cpu.json" in line for line in out[1:-1])
-    assert cli("deep", "status", "omniglot", "--profile", "cpu-long") == 0
+    assert cli("deep", "status", "omniglot", "--profile", "paper") == 0  # no paper-size table is shipped
     out = capsys.readouterr().out.splitlines()
-    assert out[-1] == "0/12 runs done" and out[1].endswith(NOT_STORED)
+    assert out[-1] == "0/30 runs done" and out[1].endswith(NOT_STORED)
     assert cli("deep", "table", "omniglot") == 0
     assert _titles(capsys.readouterr().out) == [
         "omniglot (cpu profile, 600 iterations; NAL lr 1e-06 (the paper's); shipped hard alphabets; 12/12 runs)"

@@ -233,42 +233,76 @@ def markdown(answers: Answers, mc: MonteCarloAnswers | None = None,
     return "\n".join(parts)
 
 
-def gain_map_figure(gain_map: GainMap):
-    """Gain (NAL's risk over MAML's) on the sweep grid: α* curve, MAML worse than NAL (gain < 1) hatched."""
-    import matplotlib.pyplot as plt
-    from matplotlib.colors import TwoSlopeNorm
+#: What the colour and the curve of the gain map show.
+GAIN_LABEL = "gain = risk NAL / risk MAML"
+WORSE_LABEL = "MAML worse than NAL (gain < 1)"
+EQUAL_LABEL = "gain = 1 (MAML and NAL equal)"
+ALPHA_STAR_LABEL = "alpha* (MAML's best step size)"
 
-    fig, ax = plt.subplots(figsize=(6.4, 4.6))
+
+def _gain_line(ax, gain_map: GainMap) -> list:
+    """One sweep: the gain against the setting, shaded between it and 1 where MAML is worse.
+
+    Every mark carries its own legend label: no stand-ins to return.
+    """
     first = gain_map.sweeps[0]
-    if len(gain_map.sweeps) == 1:
-        ax.plot(first.values, gain_map.gain, color="C0")
-        ax.axhline(1.0, color="k", lw=0.8)
-        ax.fill_between(first.values, 0, 1, where=gain_map.gain < 1, color="C3", alpha=0.25, label="MAML worse than NAL")
-        ax.set_ylabel("gain = risk NAL / risk MAML")
-        if gain_map.alpha_star is not None:
-            ax.axvline(float(np.ravel(gain_map.alpha_star)[0]), color="k", ls="--", label="alpha*")
+    ax.plot(first.values, gain_map.gain, color="C0", lw=2, label=GAIN_LABEL)
+    ax.axhline(1.0, color="k", lw=0.8, label=EQUAL_LABEL)
+    if np.any(gain_map.gain < 1):
+        ax.fill_between(first.values, gain_map.gain, 1, where=gain_map.gain < 1, color="C3", alpha=0.25, interpolate=True,
+                        label=WORSE_LABEL)
+    ax.set_ylabel(GAIN_LABEL)
+    if gain_map.alpha_star is not None:
+        ax.axvline(float(np.ravel(gain_map.alpha_star)[0]), color="k", ls="--", label=ALPHA_STAR_LABEL)
+    ax.set_xscale("log" if first.log else "linear")
+    ax.set_xlabel(first.name)
+    return []
+
+
+def _gain_image(fig, ax, gain_map: GainMap) -> list:
+    """Two sweeps: the gain in colour (blue: MAML better), MAML worse hatched inside the gain = 1 contour.
+
+    Returns the legend's stand-ins for the marks that have no handle of their own (the
+    hatching and its gain = 1 contour).
+    """
+    from matplotlib.colors import TwoSlopeNorm
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    first, second = gain_map.sweeps
+    gain = gain_map.gain
+    norm = TwoSlopeNorm(vmin=min(np.nanmin(gain), 0.99), vcenter=1.0, vmax=max(np.nanmax(gain), 1.01))
+    image = ax.pcolormesh(second.values, first.values, gain, shading="auto", norm=norm, cmap="RdBu")
+    fig.colorbar(image, ax=ax, label=f"{GAIN_LABEL}\n(blue: MAML better, red: MAML worse)")
+    if np.any(gain < 1):
+        ax.contourf(second.values, first.values, (gain < 1).astype(float), levels=[0.5, 1.5], colors="none", hatches=["//"])
+        ax.contour(second.values, first.values, gain, levels=[1.0], colors="k", linewidths=1.0)
+        proxies = [Line2D([], [], color="k", lw=1.0, label=EQUAL_LABEL),
+                   Patch(facecolor="none", edgecolor="k", hatch="//", label=WORSE_LABEL)]
     else:
-        second = gain_map.sweeps[1]
-        gain = gain_map.gain
-        norm = TwoSlopeNorm(vmin=min(np.nanmin(gain), 0.99), vcenter=1.0, vmax=max(np.nanmax(gain), 1.01))
-        image = ax.pcolormesh(second.values, first.values, gain, shading="auto", norm=norm, cmap="RdBu")
-        fig.colorbar(image, ax=ax, label="gain = risk NAL / risk MAML (blue: MAML better)")
-        if np.any(gain < 1):
-            ax.contourf(second.values, first.values, (gain < 1).astype(float), levels=[0.5, 1.5], colors="none", hatches=["//"])
-            ax.contour(second.values, first.values, gain, levels=[1.0], colors="k", linewidths=1.0)
-        if gain_map.alpha_star is not None:
-            x, y = (second.values, gain_map.alpha_star) if first.setting == "alpha" else (gain_map.alpha_star, first.values)
-            ax.plot(x, y, color="k", lw=1.5, ls="--", label="alpha* (MAML's best step size)")
-        ax.set_xscale("log" if second.log else "linear")
-        ax.set_ylabel(first.name)
-        ax.set_yscale("log" if first.log else "linear")
-        ax.set_xlabel(second.name)
-    if len(gain_map.sweeps) == 1:
-        ax.set_xscale("log" if first.log else "linear")
-        ax.set_xlabel(first.name)
-    ax.set_title("MAML's gain over NAL; hatched/shaded: MAML worse", fontsize=9)
-    if ax.get_legend_handles_labels()[0]:
-        ax.legend(fontsize=7)
+        proxies = []
+    if gain_map.alpha_star is not None:
+        x, y = (second.values, gain_map.alpha_star) if first.setting == "alpha" else (gain_map.alpha_star, first.values)
+        ax.plot(x, y, color="k", lw=1.5, ls="--", label=ALPHA_STAR_LABEL)
+    ax.set_xscale("log" if second.log else "linear")
+    ax.set_ylabel(first.name)
+    ax.set_yscale("log" if first.log else "linear")
+    ax.set_xlabel(second.name)
+    return proxies
+
+
+def gain_map_figure(gain_map: GainMap, source: str):
+    """Gain (NAL's risk over MAML's) on the sweep grid of the environment file ``source``:
+    α* curve, MAML worse than NAL (gain < 1) shaded (one sweep) or hatched (two)."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 6.4))
+    proxies = _gain_line(ax, gain_map) if len(gain_map.sweeps) == 1 else _gain_image(fig, ax, gain_map)
+    ax.set_title(f"MAML's gain over NAL on {source}\n(our own figure, not one of the paper's)")
+    handles = proxies + ax.get_legend_handles_labels()[0]
+    if handles:
+        fig.legend(handles=handles, loc="lower center", ncol=2, frameon=False)
+    fig.tight_layout(rect=(0, (0.1 + 0.32 * ((len(handles) + 1) // 2)) / fig.get_figheight(), 1, 1))
     return fig
 
 
@@ -291,7 +325,7 @@ def write_outputs(out: Path, answers: Answers, mc: MonteCarloAnswers | None = No
     figure = None
     if gain_map is not None:
         paths.append(dump("gain_map.json", gain_map_json(gain_map)))
-        paths += save_figure_files(gain_map_figure(gain_map), out / "figures", FIGURE_NAME)
+        paths += save_figure_files(gain_map_figure(gain_map, answers.spec.source), out / "figures", FIGURE_NAME)
         figure = f"figures/{FIGURE_NAME}.png"
     markdown_path = out / "explore.md"
     write_text_atomically(markdown_path, markdown(answers, mc, claims, figure))
