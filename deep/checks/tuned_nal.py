@@ -7,6 +7,10 @@ NAL rows with it (MAML's rows are the same runs). This check decides the claim's
 contrasts on that table, by the same rule as the paper-setting check, and states which
 decisions change. Its verdict joins the claim's other checks: a conclusion that holds
 only against an untrained NAL does not hold for NAL as the paper defines it.
+
+The claim is decided at its longest finished budget. While the tuned runs of that budget
+still train, the check shows the longest budget where both tables exist, but does not
+decide (``not checked``): a verdict at a shorter budget would stand in for the longer one.
 """
 
 from __future__ import annotations
@@ -109,6 +113,7 @@ def tuned_outcome(
             f"{', '.join(tuning['task_split']['hard_alphabets'])}) than the table's; run: {command}",
             evidence=[tuning_evidence(tuning)],
         )
+    shorter = False
     if rate == tuning["paper_lr"]:
         tuned = paper
     else:
@@ -116,7 +121,7 @@ def tuned_outcome(
         if tuned is None and (paired := _longest_pair(ctx, paper, rate)):
             tuned_at += (f" (paired at {profile_label(paired[0])}, the longest budget with a tuned-NAL "
                          f"table; none yet at {profile_label(paper)})")
-            paper, tuned = paired
+            paper, tuned, shorter = *paired, True
         if tuned is None:
             return Outcome(
                 Verdict.NOT_CHECKED,
@@ -152,6 +157,9 @@ def tuned_outcome(
         tuning_evidence(tuning),
         *shown.evidence,
     ]
+    if shorter:  # evidence about a shorter budget: shown, not deciding (module docstring)
+        shown.summary = f"not deciding, a shorter budget: {shown.summary} (would be '{shown.verdict.value}')"
+        shown.verdict = Verdict.NOT_CHECKED
     shown.data["tuning"] = {k: tuning[k] for k in ("selected_lr", "paper_lr", "candidates")}
     shown.data["changed_decisions"] = changed
     return shown
