@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -73,8 +74,9 @@ def departures(options: PlanOptions) -> dict[str, str]:
         parts["first_order"] = "first_order"
     if options.cifar_nk != "c5":
         parts["cifar_nk"] = f"nk={options.cifar_nk}"
-    if options.hard_alphabets != DEFAULT_HARD:
-        parts["hard_alphabets"] = "hard=custom"
+    if options.hard_alphabets != DEFAULT_HARD:  # one name per list (its order feeds the split)
+        digest = hashlib.sha256("\n".join(options.hard_alphabets).encode()).hexdigest()[:8]
+        parts["hard_alphabets"] = f"hard={digest}"
     if options.split_seed != 0:
         parts["split_seed"] = f"split_seed={options.split_seed}"
     if options.device != "cpu":  # another device rounds differently: a trajectory of its own

@@ -292,3 +292,13 @@ def test_budget_ladder_lists_every_budget_and_extrapolates_only_a_shrinking_gap(
     shrinking = extrapolation([(600, 8.0), (1200, 4.0), (2400, 2.0)])
     assert "gap ∝ budget^-1.00" in shrinking and "50% per doubling" in shrinking
     assert "too few" in extrapolation([(600, 8.0)])
+
+
+def test_tables_of_different_hard_alphabet_lists_get_different_names():
+    """Two user lists (or one list in another order, which changes the split) never share a table file."""
+    from maml_landscape.deep.plans import PlanOptions, departures
+
+    names = {departures(PlanOptions(hard_alphabets=hard))["hard_alphabets"]
+             for hard in (("A", "B"), ("B", "A"), ("A", "C"))}
+    assert len(names) == 3 and all(n.startswith("hard=") for n in names)
+    assert "hard_alphabets" not in departures(PlanOptions())
