@@ -17,7 +17,6 @@ from typing import Any
 
 import numpy as np
 
-from maml_landscape.context import CheckContext
 from maml_landscape.deep.curves import (
     COLOURS,
     algorithm_name,
@@ -33,9 +32,12 @@ from maml_landscape.evidence import Figure
 from maml_landscape.plotting import figure_evidence
 
 
-def figure_name(table: dict[str, Any]) -> str:
-    """``deep_<table file stem>`` with every character LaTeX dislikes replaced by ``_``."""
-    return "deep_" + re.sub(r"[^A-Za-z0-9-]", "_", Path(table["path"]).stem)
+def figure_name(claim: str, table: dict[str, Any]) -> str:
+    """``deep_<claim>_<table file stem>``, every character LaTeX dislikes replaced by ``_``.
+
+    One file per claim: each figure carries its claim's stamp, and claims share tables.
+    """
+    return "deep_" + re.sub(r"[^A-Za-z0-9-]", "_", f"{claim}_{Path(table['path']).stem}")
 
 
 def _value(entry: dict[str, Any], key: str) -> float:
@@ -126,8 +128,8 @@ def _legend(fig, table: dict[str, Any], drawn: dict[str, Any]) -> None:
                ncol=len(marks), frameon=False)
 
 
-def table_figure(ctx: CheckContext, table: dict[str, Any]) -> Figure:
-    """Draw and save the figure of ``table`` (as loaded by :func:`results.load_tables`).
+def table_figure(claim: str, table: dict[str, Any]) -> Figure:
+    """The figure of ``table`` (as loaded by :func:`results.load_tables`) in ``claim``'s evidence.
 
     The four accuracy panels sit in a 2 × 2 grid, the training-loss panel (where stored) to
     their right spanning both rows, the legend under them all.
@@ -151,7 +153,7 @@ def table_figure(ctx: CheckContext, table: dict[str, Any]) -> Figure:
     heading(fig, table, f"accuracy (bars) beside {printed_source(table)} (diamonds)")
     fig.tight_layout(rect=(0, 0.85 / fig.get_figheight(), 1, 1))
     return figure_evidence(
-        fig, figure_name(table),
+        fig, figure_name(claim, table),
         f"{table['experiment']} ({variant_text(table)}): measured accuracy (bars, 95% intervals "
         f"over seeds) and {printed_source(table)} values with their printed intervals (black "
         "diamonds)" + ("; training loss at right" if curves else ""),
@@ -159,12 +161,12 @@ def table_figure(ctx: CheckContext, table: dict[str, Any]) -> Figure:
     )
 
 
-def curves_figure(ctx: CheckContext, table: dict[str, Any]) -> Figure | None:
+def curves_figure(claim: str, table: dict[str, Any]) -> Figure | None:
     """The learning curves of ``table`` (:mod:`maml_landscape.deep.curves`), if it stored any."""
     if not has_curves(table):
         return None
     return figure_evidence(
-        draw_curves(table), figure_name(table) + "_curves",
+        draw_curves(table), figure_name(claim, table) + "_curves",
         f"Learning curves ({variant_text(table)}): accuracy on fixed evaluation tasks against "
         "training iteration; thin lines are training seeds, thick their mean, dashed the "
         f"final value in {printed_source(table)} after 20,000 iterations",
@@ -172,7 +174,7 @@ def curves_figure(ctx: CheckContext, table: dict[str, Any]) -> Figure | None:
     )
 
 
-def table_figures(ctx: CheckContext, table: dict[str, Any]) -> list[Figure]:
-    """The table's figure and, where it stored learning curves, their figure."""
-    curves = curves_figure(ctx, table)
-    return [table_figure(ctx, table), *([curves] if curves else [])]
+def table_figures(claim: str, table: dict[str, Any]) -> list[Figure]:
+    """The table's figure and, where it stored learning curves, their figure, for ``claim``."""
+    curves = curves_figure(claim, table)
+    return [table_figure(claim, table), *([curves] if curves else [])]

@@ -69,7 +69,7 @@ def _assert_talk_size(fig) -> None:
 
 
 def test_table_figure_names_its_variant_and_explains_every_mark(table):
-    fig = table_figure(None, table).drawing
+    fig = table_figure("S5.OMNI", table).drawing
     title = fig.get_suptitle().replace("\n", " ")
     assert profile_label(table) in title and "NAL lr 0.0001" in title and "seeds=0,1" in title
     assert table_variant(table) in title and "12/12 runs" in title
@@ -83,7 +83,7 @@ def test_table_figure_names_its_variant_and_explains_every_mark(table):
 
 def test_table_figure_diamonds_draw_the_printed_values(table):
     """The diamonds sit at the paper's Table 4 values, beside (not on) their bar's error bar."""
-    fig = table_figure(None, table).drawing
+    fig = table_figure("S5.OMNI", table).drawing
     train_easy = fig.axes[0]
     diamonds = [line for line in train_easy.get_lines() if line.get_marker() == "D"]
     assert len(diamonds) == 1
@@ -128,3 +128,11 @@ def test_gain_map_legend_explains_the_hatching_and_fonts_are_talk_size():
 def test_gain_map_without_a_worse_region_has_no_legend_entry_for_it():
     fig = gain_map_figure(_gain_map(np.full((4, 3), 1.1)), "examples/x.toml")
     assert "MAML worse than NAL (gain < 1)" not in _legend_labels(fig)
+
+
+def test_claims_sharing_a_table_get_a_file_each(table):
+    """Each figure carries its claim's stamp, so two claims never write one file."""
+    from maml_landscape.deep.table_figures import figure_name
+
+    assert figure_name("S5.CIFAR", table) != figure_name("H.HARDTRAIN", table)
+    assert figure_name("S5.CIFAR", table).startswith("deep_S5_CIFAR_")

@@ -29,7 +29,7 @@ def cifar_orderings(ctx: CheckContext) -> Outcome:
     contrasts = cifar_gain_contrasts() + cifar_scarce_contrasts()
     if table is not None:
         return ordering_outcome(
-            "S5.CIFAR", table, contrasts, "cifar", reading, [*table_figures(ctx, table)]
+            "S5.CIFAR", table, contrasts, "cifar", reading, [*table_figures("S5.CIFAR", table)]
         )
     substitute = find_table(ctx, "omniglot-p")
     outcome = missing_results(ctx, ("cifar",))
@@ -40,7 +40,7 @@ def cifar_orderings(ctx: CheckContext) -> Outcome:
             contrasts,
             "omniglot-p",
             reading,
-            [*table_figures(ctx, substitute)],
+            [*table_figures("S5.CIFAR", substitute)],
         )
         outcome.summary += (
             f"; the Omniglot substitute gives '{shown.verdict.value}' "
@@ -63,5 +63,5 @@ def hard_training_matters(ctx: CheckContext) -> Outcome:
         table["experiment"],
         "Hard-task accuracy of MAML trained with hard tasks drawn with p = 0.99 "
         "minus that with p = 0.01, on training and test classes.",
-        [*table_figures(ctx, table)],
+        [*table_figures("H.HARDTRAIN", table)],
     )

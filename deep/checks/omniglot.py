@@ -37,7 +37,7 @@ def omniglot_orderings(ctx: CheckContext) -> Outcome:
         "omniglot",
         omniglot_reading(),
         [
-            *table_figures(ctx, table),
+            *table_figures("S5.OMNI", table),
             *_hard_alphabet_sensitivity(ctx, table),
             *budget_ladder(ctx, table, omniglot_contrasts()),
         ],

@@ -130,7 +130,7 @@ def tuned_outcome(
             )
     base = ordering_outcome(claim, paper, contrasts, experiment, "")
     shown = ordering_outcome(
-        claim, tuned, contrasts, experiment, reading, [*table_figures(ctx, tuned)]
+        claim, tuned, contrasts, experiment, reading, [*table_figures(claim, tuned)]
     )
     changed = [
         f"{mine['contrast']}: {theirs['state']} → {mine['state']}"
