@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from maml_landscape.atomic import write_bytes_atomically
-from maml_landscape.deep.config import PAPER_NAL_LR
+from maml_landscape.deep.config import PAPER_NAL_LR, PROFILES
 from maml_landscape.deep.hard_alphabets import hard_source
 from maml_landscape.deep.intervals import Estimate, estimate
 from maml_landscape.deep.paper_tables import CELLS, printed_cell
@@ -191,11 +192,43 @@ def row_cell(table: dict[str, Any], setting: str, algorithm: str, cell: str) -> 
 
 
 def profile_label(table: dict[str, Any]) -> str:
-    """``cpu profile, 600 iterations``; ``... OVERRIDDEN (seeds=0)`` when sizes were changed."""
+    """``cpu profile, 600 iterations``; ``..., seeds 0, 1, 2 (the profile's: 0, 1)`` when seeds
+    were only added; ``... OVERRIDDEN (seeds=0)`` when sizes were changed otherwise."""
     overrides = table.get("overrides")
     budget = table_budget(table)
     label = f"{table['profile']} profile" + (f", {budget:,} iterations" if budget else "")
+    if overrides and sizes_kept(table):
+        profile_seeds = ", ".join(map(str, PROFILES[table["profile"]].seeds))
+        seeds = ", ".join(map(str, sorted(table_seeds(table))))
+        return f"{label}, seeds {seeds} (the profile's: {profile_seeds})"
     return label + (f" OVERRIDDEN ({', '.join(overrides)})" if overrides else "")
+
+
+def _seeds_of(override: str) -> set[int] | None:
+    """The seeds of a ``seeds=0_1_2`` override, None for any other override."""
+    name, _, value = override.partition("=")
+    if name != "seeds" or not re.fullmatch(r"\d+([_,]\d+)*", value):
+        return None
+    return {int(seed) for seed in re.split("[_,]", value)}
+
+
+def sizes_kept(table: dict[str, Any]) -> bool:
+    """Whether a table keeps its profile's sizes or only adds seeds to the profile's.
+
+    More seeds at the same budget are better evidence, not a smaller run; any other
+    override (fewer iterations, seeds or evaluation tasks) is a departure.
+    """
+    profile = PROFILES.get(table["profile"])
+    for override in table.get("overrides") or []:
+        seeds = _seeds_of(override)
+        if profile is None or seeds is None or not seeds >= set(profile.seeds):
+            return False
+    return True
+
+
+def table_seeds(table: dict[str, Any]) -> set[int]:
+    """Every seed behind a table's rows."""
+    return {int(seed) for row in table["rows"] for seed in row.get("seeds", [])}
 
 
 def table_budget(table: dict[str, Any]) -> int:

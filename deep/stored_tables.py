@@ -11,7 +11,7 @@ from maml_landscape.context import CheckContext
 from maml_landscape.deep.config import PAPER_INNER_LR, PAPER_MAML_LR, PAPER_NAL_LR
 from maml_landscape.deep.hard_alphabets import DEFAULT_HARD
 from maml_landscape.deep.plans import task_split
-from maml_landscape.deep.results import load_tables, table_budget
+from maml_landscape.deep.results import load_tables, sizes_kept, table_budget, table_seeds
 
 PROFILE_RANK = {"paper": 3, "cpu-long": 2, "cpu": 1}  # smoke tables (tiny data) are ignored
 
@@ -37,8 +37,9 @@ def hard_alphabets(table: dict[str, Any]) -> list[str]:
 
 def ranked_tables(ctx: CheckContext, experiment: str) -> list[dict[str, Any]]:
     """The stored tables of ``experiment`` a check may read, best first: paper settings, shipped
-    hard alphabets, complete, profile sizes kept, the longest training budget, profile rank,
-    runs done (smoke tables are left out)."""
+    hard alphabets, complete, profile sizes kept (seeds added to the profile's count as kept),
+    the longest training budget, profile rank, the most seeds, runs done (smoke tables are
+    left out)."""
     tables = [
         t
         for t in load_tables(ctx.deep_dir)
@@ -50,9 +51,10 @@ def ranked_tables(ctx: CheckContext, experiment: str) -> list[dict[str, Any]]:
             paper_setting(t),
             default_hard(t),
             t["complete"],
-            not t.get("overrides"),
+            sizes_kept(t),
             table_budget(t),
             PROFILE_RANK[t["profile"]],
+            len(table_seeds(t)),
             t["done_runs"],
         ),
         reverse=True,

@@ -36,14 +36,16 @@ def fake_run(experiment, setting, algorithm, seed, accuracy, rng, tasks=200):
     return {"config": config, "config_hash": f"{setting}{algorithm}{seed}", "per_task": per_task}
 
 
-def store(out, experiment, rows, seeds=(0, 1, 2), profile="cpu", nal_lr=1e-6, hard=("A", "B")):
+def store(out, experiment, rows, seeds=(0, 1, 2), profile="cpu", nal_lr=1e-6, hard=("A", "B"), overrides=()):
     rng = np.random.default_rng(0)
     runs = [
         fake_run(experiment, s, a, seed, acc, rng) for seed in seeds for (s, a), acc in rows.items()
     ]
     table = aggregate(experiment, profile, runs, len(runs), ["synthetic"])
     table["options"] = {"nal_lr": nal_lr, "hard_alphabets": list(hard), "split_seed": 0}
-    tag = ("" if nal_lr == 1e-6 else f"nal_lr={nal_lr:g}") + ("" if hard == ("A", "B") else "-hard")
+    table["overrides"] = list(overrides)
+    tag = "-".join(filter(None, (*overrides, "" if nal_lr == 1e-6 else f"nal_lr={nal_lr:g}",
+                                 "" if hard == ("A", "B") else "hard")))
     write_json(table_path(out / "deep", experiment, profile, tag), table)
 
 
@@ -163,6 +165,28 @@ def test_tuned_nal_pairs_at_the_longest_budget_with_both_tables(tmp_path):
     assert "paired at cpu profile" in outcome.summary and "none yet at cpu-long" in outcome.summary
     store(tmp_path, "omniglot", omniglot_rows(0.95), profile="cpu-long", nal_lr=1e-3)
     assert tuned_nal.omniglot_with_tuned_nal(ctx).verdict is Verdict.HOLDS
+
+
+def test_a_table_with_seeds_added_to_the_profiles_decides_and_pairs_with_its_own_seeds(tmp_path):
+    """cpu-long's seeds are 0, 1: a third seed (``seeds=0_1_2``) is better evidence at the same budget
+    and outranks the profile's table; fewer seeds or other size overrides never do."""
+    from maml_landscape.deep.results import profile_label
+
+    ctx = CheckContext("quick", 0, tmp_path)
+    store(tmp_path, "omniglot", omniglot_rows(0.95), seeds=(0, 1), profile="cpu-long")
+    store(tmp_path, "omniglot", omniglot_rows(0.95), seeds=(0,), profile="cpu-long", overrides=("seeds=0",))
+    store(tmp_path, "omniglot", omniglot_rows(0.95), seeds=(0, 1, 2), profile="cpu-long",
+          overrides=("iterations=300",))
+    assert stored_tables.find_table(ctx, "omniglot")["overrides"] == []
+    store(tmp_path, "omniglot", omniglot_rows(0.95), profile="cpu-long", overrides=("seeds=0_1_2",))
+    chosen = stored_tables.find_table(ctx, "omniglot")
+    assert chosen["overrides"] == ["seeds=0_1_2"]
+    assert profile_label(chosen) == "cpu-long profile, seeds 0, 1, 2 (the profile's: 0, 1)"
+    store_tuning(tmp_path, "omniglot", 1e-3)
+    store(tmp_path, "omniglot", omniglot_rows(0.95), seeds=(0, 1), profile="cpu-long", nal_lr=1e-3)
+    assert tuned_nal._tuned_table(ctx, chosen, 1e-3)["overrides"] == []
+    store(tmp_path, "omniglot", omniglot_rows(0.95), profile="cpu-long", nal_lr=1e-3, overrides=("seeds=0_1_2",))
+    assert tuned_nal._tuned_table(ctx, chosen, 1e-3)["overrides"] == ["seeds=0_1_2"]
 
 
 @pytest.mark.parametrize("nal_small_hard,expected", [(0.45, Verdict.HOLDS), (0.75, Verdict.FAILS)])

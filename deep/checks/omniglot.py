@@ -16,7 +16,7 @@ from maml_landscape.deep.budget_ladder import budget_ladder
 from maml_landscape.deep.claimed_orderings import omniglot_contrasts, omniglot_reading
 from maml_landscape.deep.ordering_evidence import missing_results, ordering_outcome
 from maml_landscape.deep.orderings import tally
-from maml_landscape.deep.results import load_tables
+from maml_landscape.deep.results import load_tables, sizes_kept
 from maml_landscape.deep.stored_tables import find_table, hard_alphabets
 from maml_landscape.deep.table_figures import table_figures
 from maml_landscape.evidence import Table
@@ -57,7 +57,7 @@ def _hard_alphabet_sensitivity(ctx: CheckContext, chosen: dict[str, Any]) -> lis
             t["experiment"] == "omniglot"
             and t["profile"] == chosen["profile"]
             and t["complete"]
-            and not t.get("overrides")
+            and sizes_kept(t)
             and options.get("nal_lr") == chosen_options.get("nal_lr")
             and not options.get("first_order")
             and hard_alphabets(t) != hard_alphabets(chosen)

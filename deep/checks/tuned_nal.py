@@ -37,20 +37,27 @@ from maml_landscape.verdicts import Outcome, Verdict
 
 
 def _tuned_table(ctx: CheckContext, paper: dict[str, Any], rate: float) -> dict[str, Any] | None:
-    """The table like ``paper`` (experiment, profile, task split) but with NAL's rate ``rate``."""
+    """The table like ``paper`` (experiment, profile, budget, task split) but with NAL's rate
+    ``rate``; of several, the one with ``paper``'s seeds, else the most runs done."""
     split = task_split(paper.get("options", {}))
-    for table in load_tables(ctx.deep_dir):
+
+    def like_paper(table: dict[str, Any]) -> bool:
         options = table.get("options", {})
-        if (
+        return (
             table["experiment"] == paper["experiment"]
             and table["profile"] == paper["profile"]
             and options.get("nal_lr") == rate
             and not options.get("first_order")
             and task_split(options) == split
             and table_budget(table) == table_budget(paper)
-        ):
-            return table
-    return None
+        )
+
+    candidates = [t for t in load_tables(ctx.deep_dir) if like_paper(t)]
+    return max(
+        candidates,
+        key=lambda t: (t.get("overrides") == paper.get("overrides"), t["complete"], t["done_runs"]),
+        default=None,
+    )
 
 
 def _longest_pair(ctx: CheckContext, best: dict[str, Any], rate: float) -> tuple[dict, dict] | None:
