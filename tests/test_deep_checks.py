@@ -185,6 +185,7 @@ def test_a_table_with_seeds_added_to_the_profiles_decides_and_pairs_with_its_own
     store_tuning(tmp_path, "omniglot", 1e-3)
     store(tmp_path, "omniglot", omniglot_rows(0.95), seeds=(0, 1), profile="cpu-long", nal_lr=1e-3)
     assert tuned_nal._tuned_table(ctx, chosen, 1e-3)["overrides"] == []
+    assert tuned_nal._same_seeds(ctx, chosen, tuned_nal._tuned_table(ctx, chosen, 1e-3))["overrides"] == []
     store(tmp_path, "omniglot", omniglot_rows(0.95), profile="cpu-long", nal_lr=1e-3, overrides=("seeds=0_1_2",))
     assert tuned_nal._tuned_table(ctx, chosen, 1e-3)["overrides"] == ["seeds=0_1_2"]
 

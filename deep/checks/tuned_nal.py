@@ -72,6 +72,21 @@ def _longest_pair(ctx: CheckContext, best: dict[str, Any], rate: float) -> tuple
     return None
 
 
+def _same_seeds(ctx: CheckContext, paper: dict[str, Any], tuned: dict[str, Any]) -> dict[str, Any]:
+    """The paper-rate table to compare ``tuned`` with: ``paper``'s runs with ``tuned``'s seeds where
+    stored (so a change of conclusion comes from NAL's rate, not from a seed more), else ``paper``."""
+    split = task_split(paper.get("options", {}))
+    return next(
+        (
+            t for t in ranked_tables(ctx, paper["experiment"])
+            if paper_setting(t) and t.get("overrides") == tuned.get("overrides")
+            and table_budget(t) == table_budget(tuned) and t["profile"] == tuned["profile"]
+            and task_split(t.get("options", {})) == split
+        ),
+        paper,
+    )
+
+
 def tuning_evidence(tuning: dict[str, Any]) -> Table:
     """The grid of the tuning run: validation accuracy of every candidate rate."""
     rows = tuple(
@@ -135,7 +150,7 @@ def tuned_outcome(
                 f"tuning selected NAL rate {rate:g}, but no table with it yet; run: {command}",
                 evidence=[tuning_evidence(tuning)],
             )
-    base = ordering_outcome(claim, paper, contrasts, experiment, "")
+    base = ordering_outcome(claim, _same_seeds(ctx, paper, tuned), contrasts, experiment, "")
     shown = ordering_outcome(
         claim, tuned, contrasts, experiment, reading, [*table_figures(claim, tuned)]
     )
