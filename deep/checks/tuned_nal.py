@@ -36,23 +36,24 @@ from maml_landscape.registry import check
 from maml_landscape.verdicts import Outcome, Verdict
 
 
+def _same_tasks(table: dict[str, Any], other: dict[str, Any]) -> bool:
+    """Whether two tables train on the same tasks for as long: experiment, profile, budget, task split."""
+    return (
+        table["experiment"] == other["experiment"]
+        and table["profile"] == other["profile"]
+        and table_budget(table) == table_budget(other)
+        and task_split(table.get("options", {})) == task_split(other.get("options", {}))
+    )
+
+
 def _tuned_table(ctx: CheckContext, paper: dict[str, Any], rate: float) -> dict[str, Any] | None:
     """The table like ``paper`` (experiment, profile, budget, task split) but with NAL's rate
     ``rate``; of several, the one with ``paper``'s seeds, else the most runs done."""
-    split = task_split(paper.get("options", {}))
-
-    def like_paper(table: dict[str, Any]) -> bool:
-        options = table.get("options", {})
-        return (
-            table["experiment"] == paper["experiment"]
-            and table["profile"] == paper["profile"]
-            and options.get("nal_lr") == rate
-            and not options.get("first_order")
-            and task_split(options) == split
-            and table_budget(table) == table_budget(paper)
-        )
-
-    candidates = [t for t in load_tables(ctx.deep_dir) if like_paper(t)]
+    candidates = [
+        t for t in load_tables(ctx.deep_dir)
+        if _same_tasks(t, paper) and t.get("options", {}).get("nal_lr") == rate
+        and not t.get("options", {}).get("first_order")
+    ]
     return max(
         candidates,
         key=lambda t: (t.get("overrides") == paper.get("overrides"), t["complete"], t["done_runs"]),
@@ -75,13 +76,10 @@ def _longest_pair(ctx: CheckContext, best: dict[str, Any], rate: float) -> tuple
 def _same_seeds(ctx: CheckContext, paper: dict[str, Any], tuned: dict[str, Any]) -> dict[str, Any]:
     """The paper-rate table to compare ``tuned`` with: ``paper``'s runs with ``tuned``'s seeds where
     stored (so a change of conclusion comes from NAL's rate, not from a seed more), else ``paper``."""
-    split = task_split(paper.get("options", {}))
     return next(
         (
             t for t in ranked_tables(ctx, paper["experiment"])
-            if paper_setting(t) and t.get("overrides") == tuned.get("overrides")
-            and table_budget(t) == table_budget(tuned) and t["profile"] == tuned["profile"]
-            and task_split(t.get("options", {})) == split
+            if paper_setting(t) and _same_tasks(t, tuned) and t.get("overrides") == tuned.get("overrides")
         ),
         paper,
     )
